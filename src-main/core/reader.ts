@@ -1,0 +1,18 @@
+// What a host (the Electron shell, `tidings serve`, the CLI) gets when it opens a library.
+import type { ReaderApi, ReaderEvent } from '../ipc/contract';
+
+/** Reader: the core service plus its event stream, bound to one data dir. */
+export interface Reader {
+  readonly dataDir: string;
+  readonly api: ReaderApi;
+  /** Subscribe to push events; returns the unsubscribe function. */
+  onEvent(listener: (e: ReaderEvent) => void): () => void;
+  /** Flush pending writes and release the library lock. */
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  dataDir: string;
+  /** Clock for tests. */
+  now?: () => Date;
+}
