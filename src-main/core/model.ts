@@ -109,6 +109,8 @@ export interface Item {
   enclosures?: Enclosure[];
   read: boolean;
   starred: boolean;
+  /** Fingerprint of the feed's version of this item (core/merge.ts); unchanged → not re-sanitized. */
+  sourceHash?: string;
 }
 
 /** Settings: every one takes effect without a restart. */

@@ -1,7 +1,467 @@
-// TEMPORARY while the modules it wires land (see service.ts.draft).
+// The one implementation of ReaderApi. Hosts (Electron IPC, HTTP, CLI) only carry calls here.
+import { rm } from 'node:fs/promises';
+import type { Feed, Item, Settings, TagRule } from './model';
+import type {
+  AddFeedResult, Counts, ExportReport, ExportRequest, FeedView, ItemDetail, ItemPage, ItemQuery,
+  ItemSummary, MarkAllRequest, OpmlReport, ReaderApi, ReaderEvent, RefreshSummary, StorageReport,
+} from '../ipc/contract';
 import type { OpenOptions, Reader } from './reader';
+import type { Store } from '../storage/types';
+import { openStore } from '../storage/store';
+import { ApiFailure } from '../ipc/dispatch';
+import { refreshFeeds } from './processor';
+import { resolveSubscription } from './subscription';
+import { feedIdFor } from './identity';
+import { queryItems } from './query';
+import { computeCounts, listTagCounts } from './counts';
+import { SearchIndex } from './search';
+import { buildOpml, parseOpml, planImport } from './opml';
+import { computeTags, matchRule } from './tags';
+import { exportItems } from './export';
+import { htmlToText } from './text';
+import { pruneLibrary } from './retention';
+import { dirSize } from './disk';
 
 /** openReader: open (and lock) the library in opts.dataDir and serve ReaderApi over it. */
 export async function openReader(opts: OpenOptions): Promise<Reader> {
-  throw new Error(`service: not wired yet (${opts.dataDir})`);
+  const store = await openStore(opts.dataDir, { now: opts.now });
+  const listeners = new Set<(e: ReaderEvent) => void>();
+  const emit = (e: ReaderEvent) => {
+    for (const l of listeners) {
+      try {
+        l(e);
+      } catch {
+        // A broken listener (a closed window) must not stop the others or the core.
+      }
+    }
+  };
+  const service = new ReaderService(store, emit, opts.now ?? (() => new Date()));
+  return {
+    dataDir: opts.dataDir,
+    api: service,
+    onEvent(l) {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    async close() {
+      await service.idle();
+      service.close();
+      await store.close();
+    },
+  };
+}
+
+class ReaderService implements ReaderApi {
+  private refreshing: Promise<RefreshSummary> | undefined;
+  private readonly removed = new Map<string, { feed: Feed; items: Item[]; content: Map<string, string> }>();
+  private readonly search: SearchIndex;
+
+  constructor(
+    private readonly store: Store,
+    private readonly emit: (e: ReaderEvent) => void,
+    private readonly now: () => Date,
+  ) {
+    this.search = new SearchIndex(store);
+  }
+
+  /** close: stop background work (the search index build). */
+  close(): void {
+    this.search.close();
+  }
+
+  /** idle: resolves when no refresh is running. */
+  async idle(): Promise<void> {
+    await this.refreshing?.catch(() => undefined);
+  }
+
+  private settings(): Settings {
+    return this.store.library().settings;
+  }
+
+  private feed(id: string): Feed {
+    const f = this.store.library().feeds.find((x) => x.id === id);
+    if (!f) throw new ApiFailure('not_found', `service: no feed ${id}`);
+    return f;
+  }
+
+  private view(f: Feed): FeedView {
+    const t = this.store.tallyFeed(f.id);
+    return {
+      id: f.id, url: f.url, title: f.title, siteUrl: f.siteUrl, folder: f.folder,
+      unread: t.unread, total: t.total, fullText: f.fullText ?? false, health: f.health,
+    };
+  }
+
+  private summary(item: Item, titles: Map<string, string>): ItemSummary {
+    return {
+      id: item.id, feedId: item.feedId, feedTitle: titles.get(item.feedId) ?? '', title: item.title,
+      link: item.link, author: item.author, published: item.published, summary: item.summary,
+      tags: item.tags, read: item.read, starred: item.starred,
+    };
+  }
+
+  private titles(): Map<string, string> {
+    return new Map(this.store.library().feeds.map((f) => [f.id, f.title]));
+  }
+
+  async listFeeds(): Promise<FeedView[]> {
+    return this.store.library().feeds.map((f) => this.view(f));
+  }
+
+  async addFeed(url: string, folder = ''): Promise<AddFeedResult> {
+    const input = url.trim();
+    const existing = this.findFeedByUrl(input);
+    if (existing) return { kind: 'exists', feed: this.view(existing) };
+    const found = await resolveSubscription(input, this.settings()).catch((err: unknown) => {
+      throw new ApiFailure('invalid_argument', err instanceof Error ? err.message : String(err));
+    });
+    if (found.kind === 'choose') return { kind: 'choose', candidates: found.candidates };
+    const again = this.findFeedByUrl(found.url);
+    if (again) return { kind: 'exists', feed: this.view(again) };
+    const id = feedIdFor(found.url);
+    const feed: Feed = {
+      id, url: found.url, title: found.parsed.title || new URL(found.url).hostname, siteUrl: found.parsed.link,
+      folder: cleanFolder(folder), addedAt: this.now().toISOString(), health: { itemCount: 0, consecutiveFailures: 0 }, http: {},
+    };
+    await this.store.updateLibrary((lib) => {
+      lib.feeds.push(feed);
+      if (feed.folder && !lib.folders.includes(feed.folder)) lib.folders.push(feed.folder);
+    });
+    this.emit({ type: 'feeds-changed' });
+    await this.refresh([id]);
+    return { kind: 'added', feed: this.view(this.feed(id)) };
+  }
+
+  private findFeedByUrl(url: string): Feed | undefined {
+    const key = urlKey(url);
+    return this.store.library().feeds.find((f) => urlKey(f.url) === key);
+  }
+
+  async removeFeed(id: string): Promise<void> {
+    const feed = this.feed(id);
+    const items = [...this.store.feedItems(id)];
+    const content = new Map<string, string>();
+    for (const it of items) {
+      const html = await this.store.getContent(it.id);
+      if (html !== undefined) content.set(it.id, html);
+    }
+    // Kept in memory for the session's undo; the shards themselves go now.
+    this.removed.set(id, { feed: structuredClone(feed), items, content });
+    await this.store.updateLibrary((lib) => {
+      lib.feeds = lib.feeds.filter((f) => f.id !== id);
+    });
+    await this.store.dropFeed(id);
+    this.emit({ type: 'feeds-changed' });
+    this.emit({ type: 'items-changed', feedIds: [id] });
+  }
+
+  async restoreFeed(id: string): Promise<void> {
+    const kept = this.removed.get(id);
+    if (!kept) throw new ApiFailure('not_found', `service: feed ${id} cannot be restored (not removed in this session)`);
+    if (this.store.library().feeds.some((f) => f.id === id)) return;
+    await this.store.updateLibrary((lib) => {
+      lib.feeds.push(kept.feed);
+    });
+    await this.store.putItems({ feedId: id, items: kept.items, content: kept.content });
+    this.removed.delete(id);
+    this.emit({ type: 'feeds-changed' });
+    this.emit({ type: 'items-changed', feedIds: [id] });
+  }
+
+  async updateFeed(id: string, patch: { title?: string; folder?: string; fullText?: boolean }): Promise<FeedView> {
+    this.feed(id);
+    await this.store.updateLibrary((lib) => {
+      const f = lib.feeds.find((x) => x.id === id)!;
+      if (patch.title !== undefined && patch.title.trim()) {
+        f.title = patch.title.trim();
+        f.titleLocked = true;
+      }
+      if (patch.folder !== undefined) {
+        f.folder = cleanFolder(patch.folder);
+        if (f.folder && !lib.folders.includes(f.folder)) lib.folders.push(f.folder);
+      }
+      if (patch.fullText !== undefined) f.fullText = patch.fullText;
+    });
+    this.emit({ type: 'feeds-changed' });
+    return this.view(this.feed(id));
+  }
+
+  async refresh(feedIds?: string[]): Promise<RefreshSummary> {
+    // One refresh at a time: a second request waits for the running one, then runs its own.
+    while (this.refreshing) await this.refreshing.catch(() => undefined);
+    const run = refreshFeeds(
+      { store: this.store, rules: this.store.getTagRules(), emit: this.emit, now: this.now, force: feedIds !== undefined },
+      feedIds,
+    );
+    this.refreshing = run;
+    try {
+      return await run;
+    } finally {
+      this.refreshing = undefined;
+      this.emit({ type: 'feeds-changed' });
+    }
+  }
+
+  async listItems(query: ItemQuery): Promise<ItemPage> {
+    const { items, total } = queryItems(this.store, query, { search: this.search, now: this.now() });
+    const titles = this.titles();
+    return { items: items.map((i) => this.summary(i, titles)), total, offset: query.offset ?? 0 };
+  }
+
+  async getItem(id: string): Promise<ItemDetail | null> {
+    const item = this.store.getItem(id);
+    if (!item) return null;
+    const html = (await this.store.getContent(id)) ?? '';
+    return {
+      ...this.summary(item, this.titles()),
+      html,
+      enclosures: item.enclosures ?? [],
+      categories: item.categories,
+    };
+  }
+
+  async setRead(ids: string[], read: boolean): Promise<number> {
+    const changed = await this.store.patchItems(ids, (it) => {
+      if (it.read === read) return false;
+      it.read = read;
+      return true;
+    });
+    this.changed(changed);
+    return changed.length;
+  }
+
+  async markAllRead(req: MarkAllRequest): Promise<string[]> {
+    const { items } = queryItems(this.store, { ...req.query, offset: 0, limit: Number.MAX_SAFE_INTEGER }, { search: this.search, now: this.now() });
+    const cutoff = req.olderThanDays === undefined ? Infinity : this.now().getTime() - req.olderThanDays * 86_400_000;
+    const ids = items.filter((i) => !i.read && Date.parse(i.published) <= cutoff).map((i) => i.id);
+    const changed = await this.store.patchItems(ids, (it) => {
+      if (it.read) return false;
+      it.read = true;
+      return true;
+    });
+    this.changed(changed);
+    return changed;
+  }
+
+  async setStarred(id: string, starred: boolean): Promise<void> {
+    if (!this.store.getItem(id)) throw new ApiFailure('not_found', `service: no item ${id}`);
+    const changed = await this.store.patchItems([id], (it) => {
+      if (it.starred === starred) return false;
+      it.starred = starred;
+      return true;
+    });
+    this.changed(changed);
+  }
+
+  async setItemTags(id: string, change: { add?: string[]; remove?: string[] }): Promise<ItemSummary> {
+    if (!this.store.getItem(id)) throw new ApiFailure('not_found', `service: no item ${id}`);
+    const add = (change.add ?? []).map(normTag).filter(Boolean);
+    const remove = (change.remove ?? []).map(normTag).filter(Boolean);
+    const changed = await this.store.patchItems([id], (it) => {
+      const user = { added: [...(it.userTags?.added ?? [])], removed: [...(it.userTags?.removed ?? [])] };
+      for (const t of add) {
+        user.removed = user.removed.filter((x) => x !== t);
+        if (!user.added.includes(t)) user.added.push(t);
+      }
+      for (const t of remove) {
+        user.added = user.added.filter((x) => x !== t);
+        if (!user.removed.includes(t)) user.removed.push(t);
+      }
+      it.userTags = user;
+      const tags = new Set(it.tags);
+      for (const t of remove) tags.delete(t);
+      for (const t of add) tags.add(t);
+      it.tags = [...tags];
+      return true;
+    });
+    this.changed(changed);
+    return this.summary(this.store.getItem(id)!, this.titles());
+  }
+
+  async counts(): Promise<Counts> {
+    const counts = computeCounts(this.store);
+    for (const s of this.store.library().savedSearches) {
+      counts.savedSearches[s.id] = queryItems(
+        this.store,
+        { search: s.query || undefined, tags: s.tags.length ? s.tags : undefined, tagMode: 'all', status: 'unread', limit: 1 },
+        { search: this.search, now: this.now() },
+      ).total;
+    }
+    return counts;
+  }
+
+  async listTags() {
+    return listTagCounts(this.store);
+  }
+
+  async getTagRules(): Promise<TagRule[]> {
+    return this.store.getTagRules();
+  }
+
+  async setTagRules(rules: TagRule[]): Promise<void> {
+    await this.store.setTagRules(rules);
+  }
+
+  async previewTagRule(rule: TagRule): Promise<number> {
+    let n = 0;
+    const feeds = new Map(this.store.library().feeds.map((f) => [f.id, f]));
+    for (const it of this.store.allItems()) {
+      if (matchRule(rule, this.tagInput(it, feeds.get(it.feedId), it.summary))) n++;
+    }
+    return n;
+  }
+
+  private tagInput(it: Item, feed: Feed | undefined, text: string) {
+    return {
+      title: it.title, text, categories: it.categories,
+      published: it.dateGuessed ? undefined : it.published, feedId: it.feedId, feedUrl: feed?.url ?? '',
+    };
+  }
+
+  async applyTagRules(): Promise<number> {
+    const rules = this.store.getTagRules();
+    const feeds = new Map(this.store.library().feeds.map((f) => [f.id, f]));
+    let changedCount = 0;
+    for (const feed of feeds.values()) {
+      const texts = new Map<string, string>();
+      for (const it of this.store.feedItems(feed.id)) {
+        const html = await this.store.getContent(it.id);
+        texts.set(it.id, html ? htmlToText(html) : it.summary);
+      }
+      const changed = await this.store.patchItems(texts.keys(), (it) => {
+        const tags = computeTags(this.tagInput(it, feed, texts.get(it.id) ?? it.summary), rules, it.userTags);
+        if (sameSet(tags, it.tags)) return false;
+        it.tags = tags;
+        return true;
+      });
+      changedCount += changed.length;
+      if (changed.length) this.emit({ type: 'items-changed', feedIds: [feed.id] });
+    }
+    return changedCount;
+  }
+
+  async listSavedSearches() {
+    return this.store.library().savedSearches;
+  }
+
+  async saveSearch(s: { id?: string; name: string; query: string; tags: string[] }) {
+    const saved = { id: s.id ?? `s${this.now().getTime().toString(36)}`, name: s.name, query: s.query, tags: s.tags };
+    await this.store.updateLibrary((lib) => {
+      const i = lib.savedSearches.findIndex((x) => x.id === saved.id);
+      if (i === -1) lib.savedSearches.push(saved);
+      else lib.savedSearches[i] = saved;
+    });
+    return saved;
+  }
+
+  async deleteSavedSearch(id: string): Promise<void> {
+    await this.store.updateLibrary((lib) => {
+      lib.savedSearches = lib.savedSearches.filter((x) => x.id !== id);
+    });
+  }
+
+  async importOpml(text: string): Promise<OpmlReport> {
+    const parsed = parseOpml(text);
+    const plan = planImport(parsed, this.store.library().feeds);
+    const addedAt = this.now().toISOString();
+    await this.store.updateLibrary((lib) => {
+      for (const e of plan.toAdd) {
+        lib.feeds.push({
+          id: feedIdFor(e.url), url: e.url, title: e.title || e.url, titleLocked: Boolean(e.title),
+          siteUrl: e.siteUrl, folder: cleanFolder(e.folder), addedAt,
+          health: { itemCount: 0, consecutiveFailures: 0 }, http: {},
+        });
+        if (e.folder && !lib.folders.includes(cleanFolder(e.folder))) lib.folders.push(cleanFolder(e.folder));
+      }
+    });
+    this.emit({ type: 'feeds-changed' });
+    return {
+      added: plan.toAdd.map((e) => ({ url: e.url, title: e.title || e.url, folder: e.folder })),
+      present: plan.present.map((e) => ({ url: e.url, title: e.title ?? e.url })),
+      refused: plan.refused,
+    };
+  }
+
+  async exportOpml(): Promise<string> {
+    return buildOpml(this.store.library().feeds);
+  }
+
+  async exportMarkdown(req: ExportRequest): Promise<ExportReport> {
+    const items = req.ids
+      ? req.ids.map((id) => this.store.getItem(id)).filter((x): x is Item => x !== undefined)
+      : queryItems(this.store, { ...(req.query ?? {}), offset: 0, limit: Number.MAX_SAFE_INTEGER }, { search: this.search, now: this.now() }).items;
+    const feeds = new Map(this.store.library().feeds.map((f) => [f.id, f]));
+    const out = [];
+    for (const it of items) {
+      const feed = feeds.get(it.feedId);
+      out.push({
+        id: it.id, title: it.title, link: it.link, published: it.published, summary: it.summary,
+        html: (await this.store.getContent(it.id)) ?? '', tags: it.tags,
+        feedTitle: feed?.title ?? '', feedFolder: feed?.folder ?? '',
+      });
+    }
+    return exportItems(out, req.dir, { overwrite: req.overwrite, layout: req.layout });
+  }
+
+  async getSettings(): Promise<Settings> {
+    return this.settings();
+  }
+
+  async updateSettings(patch: Partial<Settings>): Promise<Settings> {
+    await this.store.updateLibrary((lib) => {
+      lib.settings = { ...lib.settings, ...patch };
+    });
+    return this.settings();
+  }
+
+  async storageReport(): Promise<StorageReport> {
+    const dir = this.store.dir;
+    const [items, content, media, total] = await Promise.all([
+      dirSize(`${dir}/items`), dirSize(`${dir}/content`), dirSize(`${dir}/media`), dirSize(dir),
+    ]);
+    return { items, content, media, total };
+  }
+
+  async clearMediaCache(): Promise<void> {
+    await rm(`${this.store.dir}/media`, { recursive: true, force: true });
+  }
+
+  /** prune: apply the retention settings now. */
+  async prune(): Promise<number> {
+    return pruneLibrary(this.store, this.settings(), this.now());
+  }
+
+  private changed(ids: string[]): void {
+    if (!ids.length) return;
+    const feeds = new Set<string>();
+    for (const id of ids) {
+      const it = this.store.getItem(id);
+      if (it) feeds.add(it.feedId);
+    }
+    this.emit({ type: 'items-changed', feedIds: [...feeds] });
+  }
+}
+
+function cleanFolder(folder: string): string {
+  return folder.split('/').map((p) => p.trim()).filter(Boolean).join('/');
+}
+
+function normTag(t: string): string {
+  return t.trim().toLowerCase().replace(/\s+/g, '-');
+}
+
+function urlKey(url: string): string {
+  const u = url.trim().replace(/^feed:(\/\/)?/i, '');
+  try {
+    const p = new URL(u.includes('://') ? u : `https://${u}`);
+    return `${p.host.toLowerCase()}${p.pathname.replace(/\/$/, '')}${p.search}`;
+  } catch {
+    return u;
+  }
+}
+
+function sameSet(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  const s = new Set(a);
+  return b.every((x) => s.has(x));
 }

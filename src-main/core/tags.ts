@@ -1,5 +1,13 @@
-// PLACEHOLDER until tag rules land (issue 6).
+// Tags (issue 6): an item's tags = categories (kebab) ∪ auto-tag rules ∪ year-YYYY ∪ user added
+// − user removed. Runs for every item of every refresh (50,000 at a time): rules compile once
+// (tag-match.ts), and each item's text is normalized once for all of them.
 import type { TagRule } from './model';
+import { type Compiled, compileRule, kebab, matchCompiled, TextIndex, unionVocab } from './tag-match';
+
+export { kebab };
+
+export { loadDefaultRules, parseRules } from './tag-rules';
+export { keywordsFor } from './keywords';
 
 export interface TagInput {
   title: string;
@@ -11,17 +19,68 @@ export interface TagInput {
   feedUrl: string;
 }
 
-/** kebab: a label as a tag (`Clean Energy` → `clean-energy`). */
-export function kebab(label: string): string {
-  return label.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+export interface UserTags {
+  added: string[];
+  removed: string[];
 }
 
-/** computeTags: categories ∪ rules ∪ year-YYYY ∪ user added − user removed. */
-export function computeTags(input: TagInput, rules: TagRule[], user?: { added: string[]; removed: string[] }): string[] {
-  void rules;
-  const tags = new Set(input.categories.map(kebab).filter(Boolean));
-  if (input.published) tags.add(`year-${input.published.slice(0, 4)}`);
-  for (const t of user?.added ?? []) tags.add(t);
-  for (const t of user?.removed ?? []) tags.delete(t);
+// Compiled forms are cached by identity: callers pass the same rules array for a whole refresh.
+// The list cache is checked rule by rule (cheap), so an array edited in place is recompiled; a rule
+// object itself is treated as immutable — replace it to change it.
+const listCache = new WeakMap<readonly TagRule[], { rules: TagRule[]; list: Compiled[]; vocab: Set<string> }>();
+const ruleCache = new WeakMap<TagRule, Compiled>();
+
+function compiled(rule: TagRule): Compiled {
+  let c = ruleCache.get(rule);
+  if (!c) ruleCache.set(rule, (c = compileRule(rule)));
+  return c;
+}
+
+/** compileRules: precompile a rule list and the words it needs (done implicitly and cached by computeTags). */
+export function compileRules(rules: readonly TagRule[]): { list: Compiled[]; vocab: Set<string> } {
+  let set = listCache.get(rules);
+  if (!set || set.rules.length !== rules.length || set.rules.some((r, i) => r !== rules[i])) {
+    const list = rules.map(compiled);
+    listCache.set(rules, (set = { rules: [...rules], list, vocab: unionVocab(list) }));
+  }
+  return set;
+}
+
+/** matchRule: whether one auto-tag rule applies to an item (case-insensitive, whole words). */
+export function matchRule(rule: TagRule, input: TagInput): boolean {
+  return matchCompiled(compiled(rule), input, new TextIndex(input));
+}
+
+/** ruleTags: the tags the rules give an item, in rule order, without duplicates. */
+export function ruleTags(input: TagInput, rules: readonly TagRule[]): string[] {
+  const { list, vocab } = compileRules(rules);
+  if (list.length === 0) return [];
+  const index = new TextIndex(input);
+  const out: string[] = [];
+  for (const c of list) if (c.tag && !out.includes(c.tag) && matchCompiled(c, input, index, vocab)) out.push(c.tag);
+  return out;
+}
+
+/** yearTag: `year-YYYY` from an ISO date, or undefined when the date has no year. */
+export function yearTag(published: string | undefined): string | undefined {
+  const m = published ? /^(\d{4})-/.exec(published) : null;
+  return m ? `year-${m[1]}` : undefined;
+}
+
+/** computeTags: categories ∪ rules ∪ year-YYYY ∪ user added − user removed (a removed tag stays removed). */
+export function computeTags(input: TagInput, rules: readonly TagRule[], user?: UserTags): string[] {
+  const tags = new Set<string>();
+  for (const c of input.categories) {
+    const k = kebab(c);
+    if (k) tags.add(k);
+  }
+  for (const t of ruleTags(input, rules)) tags.add(t);
+  const year = yearTag(input.published);
+  if (year) tags.add(year);
+  for (const t of user?.added ?? []) {
+    const k = kebab(t);
+    if (k) tags.add(k);
+  }
+  for (const t of user?.removed ?? []) tags.delete(kebab(t));
   return [...tags];
 }

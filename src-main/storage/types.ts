@@ -38,6 +38,23 @@ export interface FeedUpdate {
   content: Map<string, string>;
 }
 
+/** ItemRef: what the store keeps of every item without reading its text: enough to filter, sort and count. */
+export interface ItemRef {
+  readonly id: string;
+  readonly feedId: string;
+  /** `published` in ms since the epoch. */
+  readonly pub: number;
+  readonly read: boolean;
+  readonly starred: boolean;
+  readonly tags: readonly string[];
+}
+
+/** What changed in the store, for listeners such as the search index. */
+export type StoreChange =
+  | { kind: 'put'; feedId: string; ids: string[] }
+  | { kind: 'patch'; ids: string[] }
+  | { kind: 'remove'; feedId: string; ids: string[] };
+
 /** Store: the opened library. Reads are synchronous from memory; writes resolve when durable. */
 export interface Store {
   readonly dir: string;
@@ -50,6 +67,8 @@ export interface Store {
   getItem(id: string): Item | undefined;
   /** Items of one feed (summaries and state). */
   feedItems(feedId: string): readonly Item[];
+  /** Items of one feed parsed afresh and not kept (bulk reads such as indexing; changes to them are lost). */
+  scanFeed?(feedId: string): Item[];
   /** Every item, in no particular order. */
   allItems(): Iterable<Item>;
   itemCount(): number;
@@ -76,6 +95,23 @@ export interface Store {
 
   getTagRules(): TagRule[];
   setTagRules(rules: TagRule[]): Promise<void>;
+
+  /** Listen to item changes (put, patch, remove); returns the unsubscribe function. */
+  onChange(listener: (change: StoreChange) => void): () => void;
+  /** The light ref of one item (no text, never reads a file). */
+  ref(id: string): ItemRef | undefined;
+  /** Every item's ref, newest first (ties by id); cached until the next change. */
+  refsByDate(): readonly ItemRef[];
+  /** The date order if it is already built (building it costs a sort), else undefined. */
+  cachedRefsByDate?(): readonly ItemRef[] | undefined;
+  /** Every item's ref, in no particular order (free). */
+  allRefs?(): Iterable<ItemRef>;
+  /** Refs of the items carrying a tag, in no particular order. */
+  refsByTag(tag: string): Iterable<ItemRef>;
+  /** Refs of one feed's items, in no particular order. */
+  refsOfFeed(feedId: string): Iterable<ItemRef>;
+  /** Resolves when every write requested so far is durable. */
+  flush(): Promise<void>;
 
   /** Wait for every pending write, release the lock. */
   close(): Promise<void>;

@@ -1,0 +1,151 @@
+// Markdown export to a folder (issue 6, issue 7 §6). Idempotent through a manifest in the folder
+// (export-manifest.ts): a re-export rewrites the same file, a name clash between items gets a
+// suffix, and a file Tidings did not write (or one the user edited since) is never clobbered
+// without `overwrite`. Every name is built here from [a-z0-9-], so nothing lands outside the folder.
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { basename, join, resolve, sep } from 'node:path';
+import type { ExportReport } from '../ipc/contract';
+import { inputKey, readManifest, SAFE_NAME, sha256, writeAtomic, writeManifest, type Manifest } from './export-manifest';
+import { renderMarkdown, type ExportItem, type RenderOptions } from './markdown';
+
+export type { ExportItem } from './markdown';
+export { renderMarkdown } from './markdown';
+export { MANIFEST } from './export-manifest';
+
+export interface ExportOptions extends RenderOptions {
+  overwrite?: boolean;
+}
+
+interface Task {
+  item: ExportItem;
+  name: string;
+  path: string;
+  input: string;
+  /** The rendered file; absent while the manifest says the file already holds this very input. */
+  text?: string;
+}
+
+type Outcome = { kind: 'written' | 'unchanged'; path: string } | { kind: 'skipped'; file: string; reason: string };
+
+// Rendering is synchronous CPU work and file I/O waits on the thread pool: a pool of workers lets
+// one item render while others' files are written, and holds only that many rendered files at once.
+const IO_CONCURRENCY = 16;
+
+type FileState = 'file' | 'other';
+
+// One directory listing instead of a failing lstat per new file: the listing says what exists and
+// what is a plain file (a symlink or a directory is "other" and never written through).
+async function listFolder(root: string): Promise<Map<string, FileState>> {
+  const entries = await readdir(root, { withFileTypes: true });
+  return new Map(entries.map((e) => [e.name, e.isFile() ? 'file' : 'other']));
+}
+
+async function writeOne(t: Task, manifest: Manifest, opts: ExportOptions, state: FileState | 'absent'): Promise<Outcome> {
+  if (state === 'other') return { kind: 'skipped', file: t.path, reason: 'export: not a regular file (directory or link); left alone' };
+  const ours = manifest.files[t.name];
+  const current = state === 'file' ? await readFile(t.path, 'utf8') : undefined;
+  const currentSha = current === undefined ? undefined : sha256(current);
+  if (t.text === undefined) {
+    if (currentSha !== undefined && currentSha === ours?.sha256) return { kind: 'unchanged', path: t.path };
+    t.text = renderMarkdown(t.item, opts).text;
+  }
+  const textSha = sha256(t.text);
+  if (current !== undefined) {
+    if (currentSha === textSha) {
+      manifest.files[t.name] = { id: t.item.id, sha256: textSha, input: t.input };
+      return { kind: 'unchanged', path: t.path };
+    }
+    const foreign = !ours || ours.id !== t.item.id;
+    if (!opts.overwrite && (foreign || ours.sha256 !== currentSha)) {
+      const reason = foreign
+        ? 'export: file exists and was not written by Tidings (use overwrite)'
+        : 'export: file was edited since Tidings wrote it (use overwrite)';
+      return { kind: 'skipped', file: t.path, reason };
+    }
+  }
+  await writeAtomic(t.path, t.text);
+  manifest.files[t.name] = { id: t.item.id, sha256: textSha, input: t.input };
+  return { kind: 'written', path: t.path };
+}
+
+async function runPool<T, R>(list: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(list.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < list.length) {
+      const i = next++;
+      out[i] = await fn(list[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, list.length) }, worker));
+  return out;
+}
+
+/** exportItems: write each item as `YYYY-MM-DD-slug.md` into dir (created if needed); reports written, unchanged and skipped files. */
+export async function exportItems(items: readonly ExportItem[], dir: string, opts: ExportOptions = {}): Promise<ExportReport> {
+  const root = resolve(dir);
+  try {
+    await mkdir(root, { recursive: true });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new Error(`export: cannot create the folder ${root}: ${e.code ?? e.message}`);
+  }
+  const manifest = await readManifest(root);
+  const existing = await listFolder(root);
+  const byId = new Map(Object.entries(manifest.files).map(([name, v]) => [v.id, name]));
+  const claimed = new Map<string, string>(); // file name → item id, for this run
+  const owner = (name: string) => claimed.get(name) ?? manifest.files[name]?.id;
+
+  // Each worker plans (names, and renders if needed) its item before its first await, and workers
+  // take items in order, so names are decided in item order: suffixes never depend on timing.
+  const plan = (item: ExportItem): Task | Outcome => {
+    const input = inputKey(item, opts.layout);
+    const known = byId.get(item.id);
+    let name: string;
+    let text: string | undefined;
+    if (known !== undefined && manifest.files[known]?.input === input) {
+      name = known;
+    } else {
+      try {
+        const rendered = renderMarkdown(item, opts);
+        text = rendered.text;
+        name = known ?? rendered.fileName;
+        if (owner(name) !== undefined && owner(name) !== item.id) name = rendered.fileName.replace(/\.md$/, `-${sha256(item.id).slice(0, 6)}.md`);
+      } catch (err) {
+        return { kind: 'skipped', file: join(root, `(item ${item.id})`), reason: (err as Error).message };
+      }
+    }
+    const path = join(root, name);
+    if (!SAFE_NAME.test(name) || basename(path) !== name || !path.startsWith(root + sep)) {
+      return { kind: 'skipped', file: path, reason: 'export: refusing a file name outside the export folder' };
+    }
+    if (owner(name) !== undefined && owner(name) !== item.id) {
+      return { kind: 'skipped', file: path, reason: `export: ${name} already holds another item` };
+    }
+    claimed.set(name, item.id);
+    byId.set(item.id, name);
+    return { item, name, path, input, ...(text !== undefined ? { text } : {}) };
+  };
+
+  const report: ExportReport = { written: [], unchanged: [], skipped: [] };
+  try {
+    const outcomes = await runPool(items, IO_CONCURRENCY, async (item): Promise<Outcome> => {
+      const p = plan(item);
+      if ('kind' in p) return p;
+      try {
+        return await writeOne(p, manifest, opts, existing.get(p.name) ?? 'absent');
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        return { kind: 'skipped', file: p.path, reason: `export: cannot write ${p.name}: ${e.code ?? e.message}` };
+      }
+    });
+    for (const o of outcomes) {
+      if (o.kind === 'skipped') report.skipped.push({ file: o.file, reason: o.reason });
+      else report[o.kind].push(o.path);
+    }
+  } finally {
+    // Even after a failure, what was written is recorded, so the next run knows those files are ours.
+    await writeManifest(root, manifest);
+  }
+  return report;
+}

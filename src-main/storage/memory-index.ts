@@ -1,0 +1,186 @@
+// The in-memory index built at open: one light Entry per item, counters kept up to date on every
+// change (so counts never scan), items by tag, and a date order rebuilt only when items go.
+import type { Item } from '../core/model';
+import type { ItemRef, Tally } from './types';
+
+/** Entry: the light record of one item; `item` is set once its shard's text has been read. */
+export class Entry implements ItemRef {
+  item: Item | undefined = undefined;
+  /** Where this item's text sits in its shard's body bytes (-1: nowhere yet). */
+  at = -1;
+  len = 0;
+  /** The text changed since the body bytes were made: it must be encoded again. */
+  dirty = false;
+  constructor(
+    readonly id: string,
+    readonly feedId: string,
+    public pub: number,
+    public read: boolean,
+    public starred: boolean,
+    public tags: readonly string[],
+  ) {}
+}
+
+/** StateSnapshot: the counted state of an entry before a change. */
+export interface StateSnapshot {
+  read: boolean;
+  starred: boolean;
+  tags: readonly string[];
+  pub: number;
+}
+
+const zero = (): Tally => ({ unread: 0, total: 0, starred: 0 });
+
+function bump(t: Tally, e: StateSnapshot, sign: 1 | -1): void {
+  t.total += sign;
+  if (!e.read) t.unread += sign;
+  if (e.starred) t.starred += sign;
+}
+
+/** byDate: newest first, ties by id so the order is stable. */
+export function byDate(a: ItemRef, b: ItemRef): number {
+  return b.pub - a.pub || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** MemoryIndex: entries by id and by tag, with their tallies. */
+export class MemoryIndex {
+  readonly byId = new Map<string, Entry>();
+  readonly all: Tally = zero();
+  readonly feedTally = new Map<string, Tally>();
+  readonly tagTally = new Map<string, Tally>();
+  private dateOrder: Entry[] | undefined;
+  // Items by tag are built on first use (building them at open would cost most of the open time);
+  // removals only mark a tag stale, and its list is compacted when next asked for.
+  private tagIndex: Map<string, Entry[]> | undefined;
+  private readonly staleTags = new Set<string>();
+
+  /** add: index a new entry (an id already indexed is left as it is). */
+  add(e: Entry): boolean {
+    if (this.byId.has(e.id)) return false;
+    this.byId.set(e.id, e);
+    this.count(e, e, 1);
+    if (this.tagIndex) for (const t of e.tags) this.tagList(t).push(e);
+    if (this.dateOrder) insertSorted(this.dateOrder, e);
+    return true;
+  }
+
+  /** addShard: index a feed's entries at open, counting them in bulk (entries with equal tags share one tag list). */
+  addShard(feedId: string, entries: readonly Entry[]): void {
+    const ft = this.feedTally.get(feedId) ?? zero();
+    this.feedTally.set(feedId, ft);
+    const byTags = new Map<readonly string[], Tally>();
+    for (const e of entries) {
+      if (this.byId.has(e.id)) continue;
+      this.byId.set(e.id, e);
+      bump(this.all, e, 1);
+      bump(ft, e, 1);
+      if (!e.tags.length) continue;
+      let t = byTags.get(e.tags);
+      if (!t) byTags.set(e.tags, (t = zero()));
+      bump(t, e, 1);
+    }
+    for (const [tags, t] of byTags) {
+      for (const tag of tags) {
+        const tt = this.tagTally.get(tag);
+        if (!tt) this.tagTally.set(tag, { ...t });
+        else {
+          tt.total += t.total;
+          tt.unread += t.unread;
+          tt.starred += t.starred;
+        }
+      }
+    }
+    this.dateOrder = undefined;
+    this.tagIndex = undefined;
+  }
+
+  /** remove: drop an entry from every index. */
+  remove(e: Entry): void {
+    if (this.byId.get(e.id) !== e) return;
+    this.byId.delete(e.id);
+    this.count(e, e, -1);
+    for (const t of e.tags) this.staleTags.add(t);
+    this.dateOrder = undefined;
+  }
+
+  /** snapshot: the counted state of an entry, taken before changing it. */
+  snapshot(e: Entry): StateSnapshot {
+    return { read: e.read, starred: e.starred, tags: e.tags, pub: e.pub };
+  }
+
+  /** changed: re-count an entry whose state went from `before` to its current one. */
+  changed(e: Entry, before: StateSnapshot): void {
+    if (before.read !== e.read || before.starred !== e.starred || before.tags !== e.tags) {
+      this.count(e, before, -1);
+      this.count(e, e, 1);
+    }
+    if (before.tags !== e.tags && this.tagIndex) {
+      for (const t of before.tags) this.staleTags.add(t);
+      for (const t of e.tags) {
+        this.tagList(t).push(e);
+        this.staleTags.add(t);
+      }
+    }
+    if (before.pub !== e.pub) this.dateOrder = undefined;
+  }
+
+  /** sorted: every entry, newest first (cached). */
+  sorted(): readonly Entry[] {
+    if (!this.dateOrder) this.dateOrder = [...this.byId.values()].sort(byDate);
+    return this.dateOrder;
+  }
+
+  /** cachedSorted: the date order if built. */
+  cachedSorted(): readonly Entry[] | undefined {
+    return this.dateOrder;
+  }
+
+  /** withTag: the entries carrying a tag. */
+  withTag(tag: string): readonly Entry[] {
+    if (!this.tagIndex) {
+      this.tagIndex = new Map();
+      this.staleTags.clear();
+      for (const e of this.byId.values()) for (const t of e.tags) this.tagList(t).push(e);
+    }
+    const list = this.tagIndex.get(tag);
+    if (!list) return [];
+    if (this.staleTags.delete(tag)) {
+      const seen = new Set<Entry>();
+      const kept = list.filter((e) => !seen.has(e) && (seen.add(e), this.byId.get(e.id) === e && e.tags.includes(tag)));
+      if (kept.length) this.tagIndex.set(tag, kept);
+      else this.tagIndex.delete(tag);
+      return kept;
+    }
+    return list;
+  }
+
+  private count(e: Entry, s: StateSnapshot, sign: 1 | -1): void {
+    bump(this.all, s, sign);
+    let ft = this.feedTally.get(e.feedId);
+    if (!ft) this.feedTally.set(e.feedId, (ft = zero()));
+    bump(ft, s, sign);
+    for (const t of s.tags) {
+      let tt = this.tagTally.get(t);
+      if (!tt) this.tagTally.set(t, (tt = zero()));
+      bump(tt, s, sign);
+      if (tt.total === 0) this.tagTally.delete(t);
+    }
+  }
+
+  private tagList(t: string): Entry[] {
+    let l = this.tagIndex!.get(t);
+    if (!l) this.tagIndex!.set(t, (l = []));
+    return l;
+  }
+}
+
+function insertSorted(arr: Entry[], e: Entry): void {
+  let lo = 0;
+  let hi = arr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (byDate(arr[mid]!, e) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  arr.splice(lo, 0, e);
+}

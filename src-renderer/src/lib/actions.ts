@@ -1,0 +1,91 @@
+// Subscription, OPML and export actions: each calls the API, updates the shared state and tells
+// the reader what happened (with undo where it can be undone).
+import type { AddFeedResult, ExportReport, FeedView, OpmlReport } from '../../../src-main/ipc/contract';
+import { api } from './api';
+import { notices } from './notices.svelte';
+import { reader } from './reader.svelte';
+
+/** addFeed: subscribe to a feed or site URL; a site with several feeds returns the choices. */
+export async function addFeed(url: string, folder: string): Promise<AddFeedResult> {
+  const result = await api.addFeed(url.trim(), folder.trim() || undefined);
+  if (result.kind === 'choose') return result;
+  await reader.library.reloadFeeds();
+  notices.push('info', result.kind === 'added' ? `Subscribed to ${result.feed.title}.` : `Already subscribed to ${result.feed.title}.`);
+  // The core fetched the feed while subscribing; showing it is enough.
+  reader.showView({ kind: 'feed', id: result.feed.id });
+  return result;
+}
+
+/** removeFeed: unsubscribe, offering undo (restoreFeed brings the items back). */
+export async function removeFeed(feed: FeedView): Promise<void> {
+  try {
+    await api.removeFeed(feed.id);
+    if (reader.view.kind === 'feed' && reader.view.id === feed.id) reader.showView({ kind: 'all' });
+    await reader.library.reloadFeeds();
+    notices.push('info', `Removed ${feed.title}.`, {
+      label: 'Undo',
+      run: async () => {
+        await api.restoreFeed(feed.id);
+        await reader.library.reloadFeeds();
+        await reader.requery();
+      },
+    }, 12000);
+  } catch (err) {
+    notices.error(err);
+  }
+}
+
+/** updateFeed: rename a feed or move it to another folder. */
+export async function updateFeed(feed: FeedView, patch: { title?: string; folder?: string }): Promise<void> {
+  try {
+    await api.updateFeed(feed.id, patch);
+    await reader.library.reloadFeeds();
+  } catch (err) {
+    notices.error(err);
+  }
+}
+
+/** markFeedRead: mark every item of one feed read, offering undo. */
+export async function markFeedRead(feed: FeedView): Promise<void> {
+  try {
+    const ids = await api.markAllRead({ query: { feedId: feed.id } });
+    reader.library.reconcile(0);
+    await reader.timeline.reload();
+    notices.push('info', `Marked ${ids.length} item${ids.length === 1 ? '' : 's'} of ${feed.title} as read.`, ids.length ? {
+      label: 'Undo',
+      run: async () => {
+        await api.setRead(ids, false);
+        reader.library.reconcile(0);
+        await reader.timeline.reload();
+      },
+    } : undefined);
+  } catch (err) {
+    notices.error(err);
+  }
+}
+
+/** importOpmlText: import an OPML document and return the report for the dialog. */
+export async function importOpmlText(text: string): Promise<OpmlReport | null> {
+  try {
+    const report = await api.importOpml(text);
+    await reader.library.reloadFeeds();
+    return report;
+  } catch (err) {
+    notices.error(err);
+    return null;
+  }
+}
+
+/** exportMarkdown: write the chosen items (or what is shown) as Markdown files into dir. */
+export async function exportMarkdown(dir: string, ids: string[] | null): Promise<ExportReport | null> {
+  try {
+    const req = ids ? { ids, dir } : { query: { ...reader.query, offset: 0 }, dir };
+    const report = await api.exportMarkdown(req);
+    const skipped = report.skipped.length ? `, ${report.skipped.length} skipped` : '';
+    notices.push('info', `Exported ${report.written.length} new file${report.written.length === 1 ? '' : 's'} to ${dir} (${report.unchanged.length} unchanged${skipped}).`);
+    return report;
+  } catch (err) {
+    notices.error(err);
+    return null;
+  }
+}

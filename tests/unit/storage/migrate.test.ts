@@ -1,0 +1,109 @@
+import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openStore } from '../../../src-main/storage/store';
+import { SCHEMA_VERSION } from '../../../src-main/storage/types';
+import { DEFAULT_SETTINGS } from '../../../src-main/core/model';
+import { makeFeed, makeItem, tempDir } from './fixtures';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+
+beforeEach(async () => {
+  ({ dir, cleanup } = await tempDir());
+});
+afterEach(async () => {
+  await cleanup();
+});
+
+/** Version 0: the single-file layout, article HTML inline; written by early builds without a schemaVersion. */
+function v0(withVersion: boolean): string {
+  const doc: Record<string, unknown> = {
+    feeds: [makeFeed('f1', { folder: 'Tech' }), makeFeed('f2')],
+    settings: { retentionDays: 30 },
+    savedSearches: [{ id: 's1', name: 'Solar', query: 'solar', tags: [] }],
+    items: [
+      { ...makeItem('f1', 1, { read: true, tags: ['energy'] }), content: '<p>First <em>article</em></p>' },
+      { ...makeItem('f1', 2, { starred: true }), content: '<p>Second</p>' },
+      { ...makeItem('f2', 3), content: '<p>Third</p>' },
+    ],
+  };
+  if (withVersion) doc.schemaVersion = 0;
+  return JSON.stringify(doc, null, 2);
+}
+
+const exists = (p: string) => stat(p).then(() => true, () => false);
+
+async function expectMigrated(): Promise<void> {
+  const store = await openStore(dir);
+  try {
+    expect(store.library().schemaVersion).toBe(SCHEMA_VERSION);
+    expect(store.library().feeds.map((f) => [f.id, f.folder])).toEqual([['f1', 'Tech'], ['f2', '']]);
+    expect(store.library().settings).toEqual({ ...DEFAULT_SETTINGS, retentionDays: 30 });
+    expect(store.library().savedSearches).toHaveLength(1);
+    expect(store.itemCount()).toBe(3);
+    expect(store.getItem('f1-i1')).toMatchObject({ read: true, tags: ['energy'], title: 'Item 1 of f1' });
+    expect(store.getItem('f1-i2')!.starred).toBe(true);
+    expect(store.getItem('f1-i1')).not.toHaveProperty('content');
+    expect(await store.getContent('f1-i1')).toBe('<p>First <em>article</em></p>');
+    expect(await store.getContent('f2-i3')).toBe('<p>Third</p>');
+    expect(store.tallyAll()).toEqual({ unread: 2, total: 3, starred: 1 });
+  } finally {
+    await store.close();
+  }
+  const onDisk = JSON.parse(await readFile(join(dir, 'library.json'), 'utf8'));
+  expect(onDisk.schemaVersion).toBe(SCHEMA_VERSION);
+  expect(onDisk).not.toHaveProperty('items');
+  expect(await exists(join(dir, 'migration-backup'))).toBe(false);
+}
+
+describe('migrations', () => {
+  it.each([
+    ['with schemaVersion 0', true],
+    ['without a schemaVersion (the first builds)', false],
+  ])('bring a version 0 library (%s) to the current schema', async (_name, withVersion) => {
+    await writeFile(join(dir, 'library.json'), v0(withVersion));
+    const store = await openStore(dir);
+    expect(store.notices.map((n) => n.message)).toEqual([`storage: migrated the library from schemaVersion 0 to ${SCHEMA_VERSION}`]);
+    await store.close();
+    await expectMigrated();
+  });
+
+  it('keep the backup and the old file when a migration fails, and succeed once the cause is gone', async () => {
+    const old = v0(true);
+    await writeFile(join(dir, 'library.json'), old);
+    // A directory where a shard must go makes the migration fail half-way.
+    await mkdir(join(dir, 'items', 'f2.json'), { recursive: true });
+    await expect(openStore(dir)).rejects.toThrow();
+    expect(await readFile(join(dir, 'library.json'), 'utf8')).toBe(old);
+    expect(await readFile(join(dir, 'migration-backup', 'library.json'), 'utf8')).toBe(old);
+    await rm(join(dir, 'items', 'f2.json'), { recursive: true });
+    await expectMigrated();
+  });
+
+  it('roll back and rerun a migration interrupted after some shards were written', async () => {
+    const old = v0(true);
+    await mkdir(join(dir, 'migration-backup'), { recursive: true });
+    await writeFile(join(dir, 'migration-backup', 'library.json'), old);
+    // The crash came after library.json had been damaged half-way through a (non-atomic) copy.
+    await writeFile(join(dir, 'library.json'), old.slice(0, 100));
+    await mkdir(join(dir, 'items'), { recursive: true });
+    await writeFile(join(dir, 'items', 'f1.json'), 'half a shard');
+    const store = await openStore(dir);
+    expect(store.notices.map((n) => n.message)).toContain('storage: an interrupted migration was rolled back and run again');
+    await store.close();
+    await expectMigrated();
+  });
+
+  it('drop a backup left by a migration that had finished', async () => {
+    await writeFile(join(dir, 'library.json'), v0(true));
+    await (await openStore(dir)).close();
+    await mkdir(join(dir, 'migration-backup'), { recursive: true });
+    await writeFile(join(dir, 'migration-backup', 'library.json'), v0(true));
+    const store = await openStore(dir);
+    expect(store.notices).toEqual([]);
+    await store.close();
+    await expectMigrated();
+    expect(await readdir(dir)).not.toContain('migration-backup');
+  });
+});
