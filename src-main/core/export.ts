@@ -2,7 +2,8 @@
 // (export-manifest.ts): a re-export rewrites the same file, a name clash between items gets a
 // suffix, and a file Tidings did not write (or one the user edited since) is never clobbered
 // without `overwrite`. Every name is built here from [a-z0-9-], so nothing lands outside the folder.
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, readdir } from 'node:fs/promises';
 import { basename, join, resolve, sep } from 'node:path';
 import type { ExportReport } from '../ipc/contract';
 import { inputKey, readManifest, SAFE_NAME, sha256, writeAtomic, writeManifest, type Manifest } from './export-manifest';
@@ -27,9 +28,11 @@ interface Task {
 
 type Outcome = { kind: 'written' | 'unchanged'; path: string } | { kind: 'skipped'; file: string; reason: string };
 
-// Rendering is synchronous CPU work and file I/O waits on the thread pool: a pool of workers lets
-// one item render while others' files are written, and holds only that many rendered files at once.
-const IO_CONCURRENCY = 16;
+// Rendering is CPU work and the files are small, so each item is rendered and written in one
+// synchronous step (cheaper than the promise API by far); the loop yields to the event loop every
+// few milliseconds so the app stays responsive during a long export.
+const SLICE_MS = 15;
+const yieldNow = () => new Promise<void>((r) => setImmediate(r));
 
 type FileState = 'file' | 'other';
 
@@ -40,10 +43,10 @@ async function listFolder(root: string): Promise<Map<string, FileState>> {
   return new Map(entries.map((e) => [e.name, e.isFile() ? 'file' : 'other']));
 }
 
-async function writeOne(t: Task, manifest: Manifest, opts: ExportOptions, state: FileState | 'absent'): Promise<Outcome> {
+function writeOne(t: Task, manifest: Manifest, opts: ExportOptions, state: FileState | 'absent'): Outcome {
   if (state === 'other') return { kind: 'skipped', file: t.path, reason: 'export: not a regular file (directory or link); left alone' };
   const ours = manifest.files[t.name];
-  const current = state === 'file' ? await readFile(t.path, 'utf8') : undefined;
+  const current = state === 'file' ? readFileSync(t.path, 'utf8') : undefined;
   const currentSha = current === undefined ? undefined : sha256(current);
   if (t.text === undefined) {
     if (currentSha !== undefined && currentSha === ours?.sha256) return { kind: 'unchanged', path: t.path };
@@ -63,22 +66,19 @@ async function writeOne(t: Task, manifest: Manifest, opts: ExportOptions, state:
       return { kind: 'skipped', file: t.path, reason };
     }
   }
-  await writeAtomic(t.path, t.text);
+  writeAtomic(t.path, t.text);
   manifest.files[t.name] = { id: t.item.id, sha256: textSha, input: t.input };
   return { kind: 'written', path: t.path };
 }
 
-async function runPool<T, R>(list: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(list.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < list.length) {
-      const i = next++;
-      out[i] = await fn(list[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, list.length) }, worker));
-  return out;
+// A file that cannot be written (permissions, a full disk) is reported and the export goes on.
+function writeSafely(t: Task, manifest: Manifest, opts: ExportOptions, state: FileState | 'absent'): Outcome {
+  try {
+    return writeOne(t, manifest, opts, state);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    return { kind: 'skipped', file: t.path, reason: `export: cannot write ${t.name}: ${e.code ?? e.message}` };
+  }
 }
 
 /** exportItems: write each item as `YYYY-MM-DD-slug.md` into dir (created if needed); reports written, unchanged and skipped files. */
@@ -96,8 +96,7 @@ export async function exportItems(items: readonly ExportItem[], dir: string, opt
   const claimed = new Map<string, string>(); // file name → item id, for this run
   const owner = (name: string) => claimed.get(name) ?? manifest.files[name]?.id;
 
-  // Each worker plans (names, and renders if needed) its item before its first await, and workers
-  // take items in order, so names are decided in item order: suffixes never depend on timing.
+  // Names are decided in item order (the first item keeps the plain name; later ones get a suffix).
   const plan = (item: ExportItem): Task | Outcome => {
     const input = inputKey(item, opts.layout);
     const known = byId.get(item.id);
@@ -128,24 +127,21 @@ export async function exportItems(items: readonly ExportItem[], dir: string, opt
   };
 
   const report: ExportReport = { written: [], unchanged: [], skipped: [] };
+  let slice = Date.now();
   try {
-    const outcomes = await runPool(items, IO_CONCURRENCY, async (item): Promise<Outcome> => {
-      const p = plan(item);
-      if ('kind' in p) return p;
-      try {
-        return await writeOne(p, manifest, opts, existing.get(p.name) ?? 'absent');
-      } catch (err) {
-        const e = err as NodeJS.ErrnoException;
-        return { kind: 'skipped', file: p.path, reason: `export: cannot write ${p.name}: ${e.code ?? e.message}` };
+    for (const item of items) {
+      if (Date.now() - slice > SLICE_MS) {
+        await yieldNow();
+        slice = Date.now();
       }
-    });
-    for (const o of outcomes) {
+      const p = plan(item);
+      const o = 'kind' in p ? p : writeSafely(p, manifest, opts, existing.get(p.name) ?? 'absent');
       if (o.kind === 'skipped') report.skipped.push({ file: o.file, reason: o.reason });
       else report[o.kind].push(o.path);
     }
   } finally {
     // Even after a failure, what was written is recorded, so the next run knows those files are ours.
-    await writeManifest(root, manifest);
+    writeManifest(root, manifest);
   }
   return report;
 }

@@ -85,7 +85,7 @@ export function sanitizeHtml(html: string, baseUrl?: string): string {
 /** sanitizeText: metadata text (title, author, category) without control or bidi-override characters, whitespace collapsed. */
 export function sanitizeText(s: string): string {
   if (typeof s !== 'string') return '';
-  // Bidi overrides let a title display as something else (`‮` tricks); C0/C1 controls break terminals and YAML.
+  // Bidi overrides (U+202E and kin) let a title display as something else; C0/C1 controls break terminals and YAML.
   return s
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ufeff]/g, '')
     .replace(/\s+/g, ' ')

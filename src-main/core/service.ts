@@ -9,15 +9,12 @@ import type { OpenOptions, Reader } from './reader';
 import type { Store } from '../storage/types';
 import { openStore } from '../storage/store';
 import { ApiFailure } from '../ipc/dispatch';
-import { refreshFeeds } from './processor';
-import { resolveSubscription } from './subscription';
 import { feedIdFor } from './identity';
 import { queryItems } from './query';
 import { computeCounts, listTagCounts } from './counts';
 import { SearchIndex } from './search';
 import { buildOpml, parseOpml, planImport } from './opml';
 import { computeTags, matchRule } from './tags';
-import { exportItems } from './export';
 import { htmlToText } from './text';
 import { pruneLibrary } from './retention';
 import { dirSize } from './disk';
@@ -112,6 +109,8 @@ class ReaderService implements ReaderApi {
     const input = url.trim();
     const existing = this.findFeedByUrl(input);
     if (existing) return { kind: 'exists', feed: this.view(existing) };
+    // Loaded on first use: the fetch/sanitize stack (jsdom) costs a second at start-up.
+    const { resolveSubscription } = await import('./subscription');
     const found = await resolveSubscription(input, this.settings()).catch((err: unknown) => {
       throw new ApiFailure('invalid_argument', err instanceof Error ? err.message : String(err));
     });
@@ -189,6 +188,7 @@ class ReaderService implements ReaderApi {
   async refresh(feedIds?: string[]): Promise<RefreshSummary> {
     // One refresh at a time: a second request waits for the running one, then runs its own.
     while (this.refreshing) await this.refreshing.catch(() => undefined);
+    const { refreshFeeds } = await import('./processor');
     const run = refreshFeeds(
       { store: this.store, rules: this.store.getTagRules(), emit: this.emit, now: this.now, force: feedIds !== undefined },
       feedIds,
@@ -400,6 +400,7 @@ class ReaderService implements ReaderApi {
         feedTitle: feed?.title ?? '', feedFolder: feed?.folder ?? '',
       });
     }
+    const { exportItems } = await import('./export');
     return exportItems(out, req.dir, { overwrite: req.overwrite, layout: req.layout });
   }
 
