@@ -1,6 +1,6 @@
 // Benchmarks for issue 6: importing the largest OPML file of the corpus (and a synthetic 10,000-feed
-// one), exporting 10,000 items
-// as Markdown (target < 5 s) and re-exporting them (idempotent path), and tagging 50,000 items.
+// one), exporting 10,000 items as Markdown (target < 5 s) and re-exporting them (idempotent path),
+// and tagging 50,000 items.
 // Run alone with `node --import tsx bench/export.ts`, or through bench/index.ts as `export`.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -34,10 +34,10 @@ export async function runCli(
       json: args.flags.json === true,
       out: io.out,
       err: io.err,
-      async openReader() {
+      async openReader(opts = {}) {
         // Loaded lazily so `--help` and usage errors stay instant.
         const { openReader } = await import('../core/service');
-        reader ??= await openReader({ dataDir });
+        reader ??= await openReader({ dataDir, background: opts.background });
         return reader;
       },
     };
@@ -55,11 +55,10 @@ export async function runCli(
 }
 
 function usage(): string {
-  const width = Math.max(...COMMANDS.map((c: CliCommand) => c.usage.length));
   return [
     'usage: tidings <command> [--data-dir DIR] [--json]',
     '',
-    ...COMMANDS.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`),
+    ...COMMANDS.flatMap((c: CliCommand) => [`  tidings ${c.usage}`, `      ${c.summary}`]),
     '',
     'Data dir: --data-dir, else $TIDINGS_DATA_DIR, else $XDG_CONFIG_HOME/Tidings (~/.config/Tidings).',
     'Exit codes: 0 ok, 1 some feeds or items failed, 2 bad usage.',

@@ -11,7 +11,7 @@ export interface CliContext {
   dataDir: string;
   json: boolean;
   /** Opens (and locks) the library; the CLI closes it after run. */
-  openReader(): Promise<Reader>;
+  openReader(opts?: { background?: boolean }): Promise<Reader>;
   out(line: string): void;
   err(line: string): void;
 }

@@ -15,4 +15,7 @@ export interface OpenOptions {
   dataDir: string;
   /** Clock for tests. */
   now?: () => Date;
+  /** Run the background jobs a long-lived host wants (the app, `serve`): refresh on start and on
+   * the settings' interval, retention pruning. The one-shot CLI leaves them off. */
+  background?: boolean;
 }

@@ -33,6 +33,7 @@ export async function openReader(opts: OpenOptions): Promise<Reader> {
     }
   };
   const service = new ReaderService(store, emit, opts.now ?? (() => new Date()));
+  const stopJobs = opts.background ? startBackgroundJobs(service, store) : () => undefined;
   return {
     dataDir: opts.dataDir,
     api: service,
@@ -41,10 +42,44 @@ export async function openReader(opts: OpenOptions): Promise<Reader> {
       return () => listeners.delete(l);
     },
     async close() {
+      stopJobs();
       await service.idle();
       service.close();
       await store.close();
     },
+  };
+}
+
+const MINUTE = 60_000;
+
+/** startBackgroundJobs: refresh on start and every N minutes (read from settings at each tick, so a
+ * change applies without a restart) and prune by the retention settings once a day. */
+function startBackgroundJobs(service: ReaderService, store: Store): () => void {
+  let lastRefresh = Date.now();
+  let lastPrune = 0;
+  const quietly = (p: Promise<unknown>) => void p.catch(() => undefined);
+  const startup = setTimeout(() => {
+    if (store.library().settings.refreshOnStart) quietly(service.refresh());
+  }, 1500);
+  const tick = () => {
+    const { refreshIntervalMinutes } = store.library().settings;
+    const now = Date.now();
+    if (refreshIntervalMinutes > 0 && now - lastRefresh >= refreshIntervalMinutes * MINUTE) {
+      lastRefresh = now;
+      quietly(service.refresh());
+    }
+    if (now - lastPrune >= 24 * 60 * MINUTE) {
+      lastPrune = now;
+      quietly(service.prune());
+    }
+  };
+  const timer = setInterval(tick, MINUTE);
+  const first = setTimeout(tick, 10_000);
+  for (const t of [startup, timer, first]) t.unref?.();
+  return () => {
+    clearTimeout(startup);
+    clearTimeout(first);
+    clearInterval(timer);
   };
 }
 
@@ -377,7 +412,7 @@ class ReaderService implements ReaderApi {
     this.emit({ type: 'feeds-changed' });
     return {
       added: plan.toAdd.map((e) => ({ url: e.url, title: e.title || e.url, folder: e.folder })),
-      present: plan.present.map((e) => ({ url: e.url, title: e.title ?? e.url })),
+      present: plan.present.map((e) => ({ url: e.url, title: e.title || e.url })),
       refused: plan.refused,
     };
   }

@@ -3,6 +3,7 @@
 import { test, expect, type Page } from '@playwright/test';
 import { corpusFile, feedServer, serve, tempDataDir, type FeedServer, type Served } from './fixtures';
 import { join } from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
 import { REPO } from '../helpers/paths';
 import { rssFeed, type FeedEntry } from './reader-feeds';
 
@@ -246,6 +247,96 @@ test('new items from a refresh appear at the top while the open item stays selec
   await expect(page.getByRole('listbox', { name: 'Items' }).locator('[aria-selected="true"]')).toContainText(ENTRIES[2]!.title);
   await expect(page.getByRole('article').getByRole('heading', { name: ENTRIES[2]!.title })).toBeVisible();
   await expect.poll(() => unreadOf(page, 'Example Tech')).toBe(ENTRIES.length);
+});
+
+test('a site offering two feeds lets the reader choose; rename, move and unsubscribe with undo', async ({ page }) => {
+  const site = `<!doctype html><html><head><title>Site</title>
+    <link rel="alternate" type="application/rss+xml" title="All posts" href="/tech.xml">
+    <link rel="alternate" type="application/rss+xml" title="Comments" href="/comments.xml"></head><body>Hi</body></html>`;
+  feeds = await feedServer({
+    '/': { body: site, type: 'text/html; charset=utf-8' },
+    '/tech.xml': { body: rssFeed('Example Tech', 'http://127.0.0.1/', ENTRIES) },
+    '/comments.xml': { body: rssFeed('Comments', 'http://127.0.0.1/', ENTRIES.slice(0, 1)) },
+  });
+  served = await serve(await tempDataDir());
+  await page.goto(served.url);
+  await page.getByRole('button', { name: 'Add a feed…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add a feed' });
+  await dialog.getByLabel('Feed or website address').fill(`${feeds.origin}/`);
+  await dialog.getByRole('button', { name: 'Subscribe' }).click();
+  await expect(dialog.getByRole('group', { name: /several feeds/ })).toBeVisible();
+  await dialog.getByRole('button', { name: /All posts/ }).click();
+  await expect(dialog).toBeHidden();
+  await expect(items(page)).toHaveCount(ENTRIES.length);
+
+  const feed = sidebar(page).getByRole('treeitem', { name: 'Example Tech' });
+  await expect(feed).toHaveAttribute('aria-selected', 'true');
+  await page.getByRole('button', { name: 'Rename or move' }).click();
+  const edit = page.getByRole('dialog', { name: 'Rename or move feed' });
+  await edit.getByLabel('Title').fill('My Tech');
+  await edit.getByLabel('Folder').fill('Reading/Tech');
+  await edit.getByRole('button', { name: 'Save' }).click();
+  await expect(sidebar(page).getByRole('treeitem', { name: 'Reading', exact: true })).toHaveAttribute('aria-expanded', 'true');
+  const renamed = sidebar(page).getByRole('treeitem', { name: 'My Tech' });
+  await expect(renamed).toBeVisible();
+
+  await page.getByRole('button', { name: 'Unsubscribe' }).click();
+  await expect(renamed).toHaveCount(0);
+  await expect(page.getByRole('heading', { name: 'No subscriptions yet' })).toBeVisible();
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(sidebar(page).getByRole('treeitem', { name: 'My Tech' })).toBeVisible();
+  await sidebar(page).getByRole('treeitem', { name: 'My Tech' }).click();
+  await expect(items(page)).toHaveCount(ENTRIES.length);
+});
+
+test('Export Markdown writes what is shown, or the open item, into the folder typed in the dialog', async ({ page }) => {
+  await startWithFeed(page);
+  const out = await tempDataDir();
+  await page.getByRole('group', { name: 'Tags' }).getByRole('button', { name: /^apple/ }).click();
+  await expect(items(page)).toHaveCount(2);
+  await page.getByRole('button', { name: 'Export Markdown', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: 'Export to Markdown' });
+  await expect(dialog).toContainText('the 2 items shown');
+  await dialog.getByLabel('Target folder').fill(join(out, 'all'));
+  await dialog.getByRole('button', { name: 'Export', exact: true }).click();
+  await expect(dialog.getByRole('status')).toContainText('Wrote 2 files');
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  const written = (await readdir(join(out, 'all'), { recursive: true })).filter((f) => String(f).endsWith('.md'));
+  expect(written).toHaveLength(2);
+
+  await items(page).first().click();
+  await page.getByRole('article').getByRole('button', { name: 'Export to Markdown' }).click();
+  await expect(dialog).toContainText('this item');
+  await expect(dialog.getByLabel('Target folder')).toHaveValue(join(out, 'all'));
+  await dialog.getByLabel('Target folder').fill(join(out, 'one'));
+  await dialog.getByRole('button', { name: 'Export', exact: true }).click();
+  await expect(dialog.getByRole('status')).toContainText('Wrote 1 file');
+  const one = (await readdir(join(out, 'one'), { recursive: true })).filter((f) => String(f).endsWith('.md'));
+  expect(one).toHaveLength(1);
+  expect(await readFile(join(out, 'one', String(one[0])), 'utf8')).toContain(ENTRIES[1]!.title);
+});
+
+test('a search with tags can be saved, is pinned with its unread count, and tags can be edited by hand', async ({ page }) => {
+  await startWithFeed(page);
+  await page.getByRole('group', { name: 'Tags' }).getByRole('button', { name: /^linux/ }).click();
+  await page.getByRole('searchbox', { name: 'Search' }).fill('kernel');
+  await page.getByRole('searchbox', { name: 'Search' }).press('Enter');
+  await expect(items(page)).toHaveCount(1);
+  await page.getByRole('button', { name: 'Save this search' }).click();
+  const saved = page.getByRole('region', { name: 'Saved searches' }).getByRole('button', { name: /^kernel/ });
+  await expect(saved).toHaveAttribute('aria-current', 'true');
+  await expect(saved).toContainText('1');
+  await expect(items(page)).toHaveCount(1);
+
+  await items(page).first().click();
+  const article = page.getByRole('article');
+  await article.getByLabel('Add tags (comma separated)').fill('must-read, Later');
+  await article.getByLabel('Add tags (comma separated)').press('Enter');
+  await expect(article.getByRole('button', { name: 'Remove tag must-read' })).toBeVisible();
+  await expect(article.getByRole('button', { name: 'Remove tag later' })).toBeVisible();
+  await article.getByRole('button', { name: 'Remove tag kernel' }).click();
+  await expect(article.getByRole('button', { name: 'Remove tag kernel' })).toHaveCount(0);
+  await expect(page.getByRole('group', { name: 'Tags' }).getByRole('button', { name: /^must-read/ })).toBeVisible();
 });
 
 test('the timeline keeps only the visible rows in the DOM and pages as it scrolls', async ({ page }) => {

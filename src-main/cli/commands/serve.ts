@@ -23,7 +23,7 @@ export const command: CliCommand = {
       ctx.err(`serve: no built reader in ${staticDir}; run \`npm run build\` first`);
       return 1;
     }
-    const reader = await ctx.openReader();
+    const reader = await ctx.openReader({ background: true });
     const server = await startHttpServer({ reader, staticDir, port });
     ctx.out(server.url);
     if (bool(args, 'open')) openBrowser(server.url);

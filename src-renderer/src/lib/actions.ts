@@ -45,6 +45,25 @@ export async function updateFeed(feed: FeedView, patch: { title?: string; folder
   }
 }
 
+/** markAllRead: mark what is shown read (optionally only older items), offering undo. */
+export async function markAllRead(olderThanDays?: number): Promise<void> {
+  try {
+    const ids = await api.markAllRead({ query: reader.query, olderThanDays });
+    const set = new Set(ids);
+    reader.timeline.patchMany(set, { read: true });
+    if (reader.detail && set.has(reader.detail.id)) reader.detail.read = true;
+    reader.library.reconcile(0);
+    const undo = async () => {
+      await api.setRead(ids, false);
+      await reader.timeline.reload();
+      reader.library.reconcile(0);
+    };
+    notices.push('info', `Marked ${ids.length} item${ids.length === 1 ? '' : 's'} as read.`, ids.length ? { label: 'Undo', run: undo } : undefined);
+  } catch (err) {
+    notices.error(err);
+  }
+}
+
 /** markFeedRead: mark every item of one feed read, offering undo. */
 export async function markFeedRead(feed: FeedView): Promise<void> {
   try {

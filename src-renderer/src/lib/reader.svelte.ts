@@ -7,6 +7,7 @@ import { notices } from './notices.svelte';
 import { loadPref, savePref } from './prefs';
 import { queryFor, type Filters, type View } from './query';
 import { Timeline } from './timeline.svelte';
+import { Echoes } from './echoes';
 
 export type Dialog = 'none' | 'help' | 'settings' | 'add-feed' | 'export' | 'opml-report' | 'feed-info' | 'edit-feed';
 
@@ -25,7 +26,7 @@ export class Reader {
   exportIds = $state<string[] | null>(null);
   query = $derived(queryFor(this.view, this.filters, this.library.saved));
   /** The items-changed events our own changes will cause (already on screen, so not reloaded). */
-  private echoes: { key: string; until: number }[] = [];
+  readonly echoes = new Echoes();
   private reloadTimer: ReturnType<typeof setTimeout> | undefined;
   private openSeq = 0;
 
@@ -122,11 +123,11 @@ export class Reader {
     const changed = items.filter((i) => i.read !== read);
     if (!changed.length) return;
     this.applyRead(changed, read);
-    const echo = this.expectEcho(changed.map((i) => i.feedId));
+    const echo = this.echoes.expect(changed.map((i) => i.feedId));
     try {
-      if ((await api.setRead(changed.map((i) => i.id), read)) === 0) this.dropEcho(echo);
+      if ((await api.setRead(changed.map((i) => i.id), read)) === 0) this.echoes.drop(echo);
     } catch (err) {
-      this.dropEcho(echo);
+      this.echoes.drop(echo);
       this.applyRead(changed, !read);
       notices.error(err);
     }
@@ -159,31 +160,12 @@ export class Reader {
       this.library.counts.starred = Math.max(0, this.library.counts.starred + (v ? 1 : -1));
     };
     apply(starred);
-    const echo = this.expectEcho([it.feedId]);
+    const echo = this.echoes.expect([it.feedId]);
     try {
       await api.setStarred(it.id, starred);
     } catch (err) {
-      this.dropEcho(echo);
+      this.echoes.drop(echo);
       apply(!starred);
-      notices.error(err);
-    }
-  }
-
-  /** markAllRead: mark what is shown read (optionally only older items), offering undo. */
-  async markAllRead(olderThanDays?: number): Promise<void> {
-    try {
-      const ids = await api.markAllRead({ query: this.query, olderThanDays });
-      const set = new Set(ids);
-      this.timeline.patchMany(set, { read: true });
-      if (this.detail && set.has(this.detail.id)) this.detail.read = true;
-      this.library.reconcile(0);
-      const undo = async () => {
-        await api.setRead(ids, false);
-        await this.timeline.reload();
-        this.library.reconcile(0);
-      };
-      notices.push('info', `Marked ${ids.length} item${ids.length === 1 ? '' : 's'} as read.`, ids.length ? { label: 'Undo', run: undo } : undefined);
-    } catch (err) {
       notices.error(err);
     }
   }
@@ -210,26 +192,9 @@ export class Reader {
     else if (e.type === 'items-changed') this.onItemsChanged(e.feedIds);
   }
 
-  /** expectEcho: note that a change of ours will come back as an items-changed event for these feeds. */
-  expectEcho(feedIds: string[]): { key: string; until: number } {
-    const echo = { key: [...new Set(feedIds)].sort().join(' '), until: Date.now() + 5000 };
-    this.echoes.push(echo);
-    return echo;
-  }
-
-  private dropEcho(echo: { key: string; until: number }): void {
-    this.echoes = this.echoes.filter((e) => e !== echo);
-  }
-
   private onItemsChanged(feedIds: string[]): void {
-    const now = Date.now();
-    this.echoes = this.echoes.filter((e) => e.until > now);
-    const key = [...new Set(feedIds)].sort().join(' ');
-    const echo = this.echoes.find((e) => e.key === key);
     this.library.reconcile();
-    // Our own read/star/tag change is already on screen; reloading would pull a just-read item out
-    // of an Unread view from under the reader.
-    if (echo) return this.dropEcho(echo);
+    if (this.echoes.consume(feedIds)) return;
     clearTimeout(this.reloadTimer);
     this.reloadTimer = setTimeout(() => this.timeline.reload().catch((err: unknown) => notices.error(err)), 150);
   }
