@@ -150,7 +150,11 @@ function linkTarget(raw: string): string | undefined {
   const trimmed = raw.trim();
   if (trimmed.startsWith('#')) return fragment(trimmed.slice(1));
   const u = resolve(trimmed);
-  return u && LINK_SCHEMES.has(u.protocol) ? u.href : undefined;
+  if (!u || !LINK_SCHEMES.has(u.protocol)) return undefined;
+  // `https://bank.example@evil.test/` shows one host and goes to another: drop the user part.
+  u.username = '';
+  u.password = '';
+  return u.href;
 }
 
 function fragment(name: string): string {
@@ -248,7 +252,9 @@ function fixImage(node: Element): void {
   const src = DATA_IMAGE.test(raw.trim()) ? raw.trim() : fetchable(raw);
   const srcset = node.hasAttribute('srcset') ? cleanSrcset(node.getAttribute('srcset')!) : '';
   // A 1×1 image is a tracking beacon, not content.
-  const pixel = Number(node.getAttribute('width')) === 1 && Number(node.getAttribute('height')) === 1;
+  const w = node.getAttribute('width');
+  const h = node.getAttribute('height');
+  const pixel = w !== null && h !== null && Number(w) <= 1 && Number(h) <= 1;
   if ((!src && !srcset) || pixel) {
     node.parentNode?.removeChild(node);
     return;

@@ -339,6 +339,21 @@ test('a search with tags can be saved, is pinned with its unread count, and tags
   await expect(page.getByRole('group', { name: 'Tags' }).getByRole('button', { name: /^must-read/ })).toBeVisible();
 });
 
+test('a link in the article opens in a new tab, never inside the reader', async ({ page }) => {
+  feeds = await feedServer({ '/page.html': { body: '<!doctype html><title>Original</title><p>Original page</p>', type: 'text/html' } });
+  const body = `<p>See <a href="${feeds.origin}/page.html">the original page</a>.</p>`;
+  feeds.set('/tech.xml', rssFeed('Example Tech', 'http://127.0.0.1/', [{ title: 'Linked story', ageMs: 60_000, categories: [], body }]));
+  served = await serve(await tempDataDir());
+  await callApi(served, 'addFeed', `${feeds.origin}/tech.xml`);
+  await page.goto(served.url);
+  await items(page).first().click();
+  const popup = page.waitForEvent('popup');
+  await page.frameLocator('iframe[title="Article content"]').getByRole('link', { name: 'the original page' }).click();
+  expect((await popup).url()).toBe(`${feeds.origin}/page.html`);
+  expect(page.url()).toBe(`${served.origin}/`);
+  await expect(page.getByRole('article').getByRole('heading', { name: 'Linked story' })).toBeVisible();
+});
+
 test('the timeline keeps only the visible rows in the DOM and pages as it scrolls', async ({ page }) => {
   const many: FeedEntry[] = Array.from({ length: 600 }, (_, i) => ({ title: `Entry ${i + 1}`, ageMs: i * 60_000, categories: [], body: `<p>${i}</p>` }));
   await startWithFeed(page, many, 'Many');
@@ -361,5 +376,17 @@ test('Import OPML reads a file and reports added feeds and folders', async ({ pa
   await expect(report).toContainText(/Added \d+ feeds?/);
   await report.getByRole('button', { name: 'Done' }).click();
   await expect(sidebar(page).getByRole('treeitem', { name: 'Distrowatch mirror' })).toBeVisible();
-  expect(await corpusFile('opml/newsboat/example.opml')).toContain('Distrowatch mirror');
+  await expect(sidebar(page).getByRole('treeitem', { name: 'friends', exact: true })).toBeVisible();
+
+  // Dropping the same file on the window imports it again: everything is already present.
+  const text = await corpusFile('opml/newsboat/example.opml');
+  const transfer = await page.evaluateHandle((t) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([t], 'subscriptions.opml', { type: 'text/x-opml' }));
+    return dt;
+  }, text);
+  await page.dispatchEvent('main', 'dragover', { dataTransfer: transfer });
+  await page.dispatchEvent('main', 'drop', { dataTransfer: transfer });
+  await expect(report).toContainText('Added 0 feeds');
+  await expect(report).toContainText(/\d+ already present/);
 });

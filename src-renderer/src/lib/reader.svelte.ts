@@ -106,7 +106,8 @@ export class Reader {
       const detail = await api.getItem(row.id);
       if (seq !== this.openSeq) return;
       if (!detail) throw new Error(`reader: the item "${row.title}" no longer exists`);
-      this.detail = { ...detail, read: this.timeline.find(row.id)[0]?.read ?? true, starred: row.starred };
+      const current = this.timeline.find(row.id)[0] ?? row;
+      this.detail = { ...detail, read: current.read || !row.read, starred: current.starred };
     } catch (err) {
       if (seq === this.openSeq) this.detailError = err instanceof Error ? err.message : String(err);
     }

@@ -95,6 +95,11 @@ describe('sanitizeHtml: links and URLs', () => {
     expect(a?.hasAttribute('href')).toBe(false);
   });
 
+  it('strips credentials that disguise a link\'s real host', () => {
+    const a = dom(sanitizeHtml('<a href="https://bank.example:secret@evil.test/login">bank</a>', BASE)).querySelector('a')!;
+    expect(a.getAttribute('href')).toBe('https://evil.test/login');
+  });
+
   it('keeps http, https and mailto links', () => {
     const d = dom(sanitizeHtml('<a href="http://a.test/">1</a><a href="HTTPS://b.test/x">2</a><a href="mailto:me@c.test">3</a>', BASE));
     expect([...d.querySelectorAll('a')].map((a) => a.getAttribute('href'))).toEqual(['http://a.test/', 'https://b.test/x', 'mailto:me@c.test']);
@@ -122,7 +127,7 @@ describe('sanitizeHtml: links and URLs', () => {
   });
 
   it('marks images lazy, drops 1×1 beacons and images without a usable source', () => {
-    const d = dom(sanitizeHtml('<img src="a.png"><img src="https://t.test/p.gif" width="1" height="1"><img src="javascript:alert(1)"><img>', BASE));
+    const d = dom(sanitizeHtml('<img src="a.png"><img src="https://t.test/p.gif" width="1" height="1"><img src="https://t.test/z.gif" width="0" height="0"><img src="javascript:alert(1)"><img>', BASE));
     const imgs = [...d.querySelectorAll('img')];
     expect(imgs).toHaveLength(1);
     expect(imgs[0]!.getAttribute('loading')).toBe('lazy');
