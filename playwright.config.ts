@@ -14,6 +14,8 @@ function chromiumPath(): string | undefined {
 export default defineConfig({
   testDir: 'tests/e2e',
   testMatch: '**/*.spec.ts',
+  // The README screenshots are a tool, not a test: `npm run screenshots` writes them to docs/.
+  testIgnore: process.env.TIDINGS_SCREENSHOTS ? [] : ['**/reader-screenshots.spec.ts'],
   timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,

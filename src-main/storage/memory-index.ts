@@ -44,7 +44,10 @@ export function byDate(a: ItemRef, b: ItemRef): number {
 
 /** MemoryIndex: entries by id and by tag, with their tallies. */
 export class MemoryIndex {
-  readonly byId = new Map<string, Entry>();
+  // The id map is the largest structure: at open, shards' entry lists are only queued, counted in
+  // bulk, and put in the map on first use (warm-up, or the first lookup by id).
+  private readonly ids = new Map<string, Entry>();
+  private queued: (readonly Entry[])[] = [];
   readonly all: Tally = zero();
   readonly feedTally = new Map<string, Tally>();
   readonly tagTally = new Map<string, Tally>();
@@ -66,12 +69,15 @@ export class MemoryIndex {
 
   /** addShard: index a feed's entries at open, counting them in bulk (entries with equal tags share one tag list). */
   addShard(feedId: string, entries: readonly Entry[]): void {
+    if (!this.queued.length && this.ids.size) {
+      for (const e of entries) this.add(e);
+      return;
+    }
+    this.queued.push(entries);
     const ft = this.feedTally.get(feedId) ?? zero();
     this.feedTally.set(feedId, ft);
     const byTags = new Map<readonly string[], Tally>();
     for (const e of entries) {
-      if (this.byId.has(e.id)) continue;
-      this.byId.set(e.id, e);
       bump(this.all, e, 1);
       bump(ft, e, 1);
       if (!e.tags.length) continue;
@@ -92,6 +98,29 @@ export class MemoryIndex {
     }
     this.dateOrder = undefined;
     this.tagIndex = undefined;
+  }
+
+  /** byId: entries by id. */
+  get byId(): Map<string, Entry> {
+    if (this.queued.length) {
+      const lists = this.queued;
+      this.queued = [];
+      for (const l of lists) for (const e of l) if (!this.ids.has(e.id)) this.ids.set(e.id, e);
+    }
+    return this.ids;
+  }
+
+  /** size: how many items. */
+  get size(): number {
+    let n = this.ids.size;
+    for (const l of this.queued) n += l.length;
+    return n;
+  }
+
+  /** entries: every entry, in no order, without building the id map. */
+  *entries(): Iterable<Entry> {
+    for (const l of this.queued) yield* l;
+    yield* this.ids.values();
   }
 
   /** remove: drop an entry from every index. */
@@ -126,7 +155,7 @@ export class MemoryIndex {
 
   /** sorted: every entry, newest first (cached). */
   sorted(): readonly Entry[] {
-    if (!this.dateOrder) this.dateOrder = [...this.byId.values()].sort(byDate);
+    if (!this.dateOrder) this.dateOrder = [...this.entries()].sort(byDate);
     return this.dateOrder;
   }
 
@@ -140,7 +169,7 @@ export class MemoryIndex {
     if (!this.tagIndex) {
       this.tagIndex = new Map();
       this.staleTags.clear();
-      for (const e of this.byId.values()) for (const t of e.tags) this.tagList(t).push(e);
+      for (const e of this.entries()) for (const t of e.tags) this.tagList(t).push(e);
     }
     const list = this.tagIndex.get(tag);
     if (!list) return [];
