@@ -62,7 +62,7 @@ export function queryItems(store: Store, query: ItemQuery, opts: { search?: Sear
   }
   const items: Item[] = [];
   for (const r of page) {
-    const it = store.getItem(r.id);
+    const it = store.itemOfRef ? store.itemOfRef(r) : store.getItem(r.id);
     if (it) items.push(it);
   }
   return { items, total };

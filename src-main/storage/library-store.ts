@@ -92,7 +92,7 @@ export class LibraryStore implements Store {
   }
 
   itemCount(): number {
-    return this.index.byId.size;
+    return this.index.size;
   }
 
   async putItems(update: FeedUpdate): Promise<void> {
@@ -259,6 +259,10 @@ export class LibraryStore implements Store {
     return this.index.byId.get(id);
   }
 
+  itemOfRef(ref: ItemRef): Item | undefined {
+    return ref instanceof Entry ? this.itemOf(ref) : this.getItem(ref.id);
+  }
+
   refsByDate(): readonly ItemRef[] {
     return this.index.sorted();
   }
@@ -268,7 +272,7 @@ export class LibraryStore implements Store {
   }
 
   allRefs(): Iterable<ItemRef> {
-    return this.index.byId.values();
+    return this.index.entries();
   }
 
   refsByTag(tag: string): Iterable<ItemRef> {
@@ -276,7 +280,7 @@ export class LibraryStore implements Store {
   }
 
   refsOfFeed(feedId: string): Iterable<ItemRef> {
-    return this.shards.get(feedId)?.entries.filter((e) => this.index.byId.get(e.id) === e) ?? [];
+    return this.shards.get(feedId)?.entries ?? [];
   }
 
   async flush(): Promise<void> {
@@ -341,6 +345,7 @@ export class LibraryStore implements Store {
   /** warm: build the lazy indexes now (no-op once closed). */
   warm(): void {
     if (this.closed) return;
+    void this.index.byId;
     this.index.sorted();
     this.index.withTag('');
   }

@@ -102,6 +102,8 @@ export interface Store {
   ref(id: string): ItemRef | undefined;
   /** Every item's ref, newest first (ties by id); cached until the next change. */
   refsByDate(): readonly ItemRef[];
+  /** The full item of a ref from this store (skips the lookup by id). */
+  itemOfRef?(ref: ItemRef): Item | undefined;
   /** The date order if it is already built (building it costs a sort), else undefined. */
   cachedRefsByDate?(): readonly ItemRef[] | undefined;
   /** Every item's ref, in no particular order (free). */
