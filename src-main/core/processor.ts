@@ -7,6 +7,7 @@ import type { ReaderEvent, RefreshSummary } from '../ipc/contract';
 import type { LibraryData, Store } from '../storage/types';
 import { decodeBody } from './encoding';
 import { fetchFeed, FetchError, type FetchResult } from './fetcher';
+import { cacheContentImages, mediaSessionFor } from './media';
 import { assignItemIds, hash } from './identity';
 import { sourceHashOf, toStoredItem } from './merge';
 import { parseFeed } from './parser';
@@ -24,6 +25,8 @@ export interface RefreshContext {
   force?: boolean;
   /** The HTML sanitizer (default core/sanitizer's sanitizeHtml); replaceable for measurements. */
   sanitize?: (html: string, baseUrl: string) => string;
+  /** Download the images of new and changed articles into <dataDir>/media (default true). */
+  cacheMedia?: boolean;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -152,6 +155,10 @@ async function ingest(ctx: RefreshContext, feed: Feed, res: Fetched, now: Date, 
     const { text, encoding } = decodeBody(res.body, res.contentType);
     const parsed = parseFeed(text, res.finalUrl);
     const { changed, newItems } = await mergeItems(ctx, feed, parsed, iso);
+    // Offline images (issue 8): failures stay in the session's record and never fail the feed.
+    if (ctx.cacheMedia !== false && changed.content.size) {
+      await cacheContentImages(changed.content, { dir: `${ctx.store.dir}/media`, baseUrl: feed.url, session: mediaSessionFor(ctx) }).catch(() => undefined);
+    }
     if (changed.items.length) {
       keepLatestState(ctx.store, changed.items);
       await ctx.store.putItems(changed);

@@ -7,6 +7,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Reader } from '../core/reader';
 import { dispatch } from '../ipc/dispatch';
+import { mediaFileFor, mediaHeaders } from '../core/media';
 
 export interface ServeOptions {
   reader: Reader;
@@ -87,6 +88,8 @@ export async function startHttpServer(opts: ServeOptions): Promise<RunningServer
       return send(res, status, result);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, error('invalid_argument', 'server: method not allowed'));
+    // No token for the media cache: the sandboxed article iframe cannot send one, and names are content hashes.
+    if (url.pathname.startsWith('/media/')) return serveMedia(url.pathname, req.method === 'HEAD', res);
     return serveStatic(url.pathname, res);
   }
 
@@ -95,6 +98,14 @@ export async function startHttpServer(opts: ServeOptions): Promise<RunningServer
     res.write(': connected\n\n');
     clients.add(res);
     res.on('close', () => clients.delete(res));
+  }
+
+  async function serveMedia(pathname: string, head: boolean, res: ServerResponse): Promise<void> {
+    const file = mediaFileFor(join(opts.reader.dataDir, 'media'), pathname);
+    const data = file ? await readFile(file).catch(() => undefined) : undefined;
+    if (!file || !data) return send(res, 404, error('not_found', 'server: not found'));
+    res.writeHead(200, { ...SECURITY_HEADERS, ...mediaHeaders(file), 'Content-Length': String(data.length) });
+    res.end(head ? undefined : data);
   }
 
   async function serveStatic(pathname: string, res: ServerResponse): Promise<void> {

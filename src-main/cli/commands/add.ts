@@ -1,4 +1,4 @@
-import { bool, flag, only, positionals } from '../args';
+import { flag, only, positionals } from '../args';
 import { UsageError, type CliCommand } from '../types';
 
 export const command: CliCommand = {
@@ -34,7 +34,6 @@ export const command: CliCommand = {
       ctx.out(`added ${feed.title} (${feed.id}): ${feed.total} items`);
       if (feed.health.lastError) ctx.err(feed.health.lastError);
     }
-    void bool;
     return feed.health.lastError ? 1 : 0;
   },
 };
