@@ -29,7 +29,7 @@ async function start(): Promise<void> {
   installGlobalGuards(trusted);
   serveAppProtocol({ renderer: join(__dirname, '../renderer'), media: join(dataDir, 'media') });
   try {
-    reader = await openReader({ dataDir });
+    reader = await openReader({ dataDir, background: true });
   } catch (err) {
     dialog.showErrorBox('Tidings cannot open its library', `${dataDir}\n\n${err instanceof Error ? err.message : String(err)}`);
     app.exit(1);

@@ -1,0 +1,108 @@
+// Offline means offline (issue 8): refresh a feed whose articles carry images from a local server,
+// stop that server, then read every article in Chromium: each image shows, and nothing fails.
+import { test, expect, type Page } from '@playwright/test';
+import { serve, tempDataDir, type Served } from './fixtures';
+import { rssFeed, type FeedEntry } from './reader-feeds';
+import { startServer, type TestServer } from '../helpers/http';
+import { png } from '../helpers/png';
+
+let served: Served | undefined;
+let site: TestServer | undefined;
+
+test.afterEach(async () => {
+  await served?.stop();
+  await site?.close();
+  served = undefined;
+  site = undefined;
+});
+
+const IMAGES: Record<string, Buffer> = {
+  '/img/one.png': png(40, 30, [200, 40, 40]),
+  '/img/two.png': png(24, 24, [40, 200, 40]),
+  '/img/small.png': png(20, 10, [40, 40, 200]),
+  '/img/large.png': png(60, 30, [40, 40, 200]),
+  '/img/shared.png': png(16, 16, [120, 120, 0]),
+};
+const HOUR = 3_600_000;
+const ENTRIES: FeedEntry[] = [
+  { title: 'Two pictures', ageMs: 1 * HOUR, categories: [], body: '<p>First <img src="/img/one.png" alt="one"> and <img src="/img/two.png" alt="two"></p>' },
+  { title: 'A responsive picture', ageMs: 2 * HOUR, categories: [], body: '<p><img src="/img/small.png" srcset="/img/small.png 1x, /img/large.png 2x" alt="responsive"></p>' },
+  { title: 'The same logo again', ageMs: 3 * HOUR, categories: [], body: '<p><img src="/img/shared.png" alt="logo"> <img src="/img/shared.png" alt="logo again"></p>' },
+  { title: 'Words only', ageMs: 4 * HOUR, categories: [], body: '<p>No pictures in this one.</p>' },
+];
+
+async function callApi(s: Served, method: string, ...args: unknown[]): Promise<unknown> {
+  const res = await fetch(`${s.origin}/api/${method}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${s.token}` },
+    body: JSON.stringify({ args }),
+  });
+  const body = (await res.json()) as { ok: boolean; value?: unknown; error?: { message: string } };
+  if (!body.ok) throw new Error(`${method}: ${body.error?.message}`);
+  return body.value;
+}
+
+const items = (page: Page) => page.getByRole('listbox', { name: 'Items' }).getByRole('option');
+
+test('articles read with the feed server gone show every image, with zero failed requests', async ({ page }) => {
+  const hits: string[] = [];
+  site = await startServer((req, res) => {
+    const path = req.url ?? '/';
+    hits.push(path);
+    const img = IMAGES[path];
+    if (img) return void res.writeHead(200, { 'Content-Type': 'image/png' }).end(img);
+    if (path === '/feed.xml') {
+      res.writeHead(200, { 'Content-Type': 'application/rss+xml; charset=utf-8' });
+      return void res.end(rssFeed('Pictures', `${site!.origin}/`, ENTRIES));
+    }
+    res.writeHead(404).end();
+  });
+  served = await serve(await tempDataDir());
+  await callApi(served, 'addFeed', `${site.origin}/feed.xml`);
+  await callApi(served, 'refresh');
+  // Each image was fetched once (the shared logo too), and never the small candidate of the srcset.
+  expect(hits.filter((h) => h.startsWith('/img/')).sort()).toEqual(['/img/large.png', '/img/one.png', '/img/shared.png', '/img/two.png']);
+  const siteOrigin = site.origin;
+  await site.close();
+  site = undefined;
+
+  const failures: string[] = [];
+  const outside: string[] = [];
+  page.on('requestfailed', (r) => failures.push(`${r.url()} ${r.failure()?.errorText}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) failures.push(`${r.url()} ${r.status()}`);
+  });
+  page.on('request', (r) => {
+    if (!r.url().startsWith(served!.origin) && !r.url().startsWith('data:') && !r.url().startsWith('about:')) outside.push(r.url());
+  });
+
+  await page.goto(served.url);
+  await expect(items(page)).toHaveCount(ENTRIES.length, { timeout: 15_000 });
+  const frame = page.frameLocator('iframe[title="Article content"]');
+  let seen = 0;
+  for (const entry of ENTRIES) {
+    await items(page).filter({ hasText: entry.title }).first().click();
+    await expect(page.getByRole('article').getByRole('heading', { name: entry.title })).toBeVisible();
+    const expected = (entry.body.match(/<img /g) ?? []).length;
+    if (!expected) {
+      await expect(frame.locator('p')).toHaveText('No pictures in this one.');
+      continue;
+    }
+    const imgs = frame.locator('img');
+    await expect(imgs).toHaveCount(expected);
+    for (let i = 0; i < expected; i++) {
+      const img = imgs.nth(i);
+      await expect(img).toHaveAttribute('src', /^\/media\/[0-9a-f]{2}\/[0-9a-f]{64}\.png$/);
+      await expect(img).toHaveAttribute('data-original-src', new RegExp(`^${siteOrigin}/img/`));
+      await img.scrollIntoViewIfNeeded();
+      await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBeGreaterThan(0);
+      seen++;
+    }
+  }
+  expect(seen).toBe(5);
+  // The 2x candidate was the one kept: its natural size is the large image's.
+  await items(page).filter({ hasText: 'A responsive picture' }).first().click();
+  await expect.poll(() => frame.locator('img').evaluate((el: HTMLImageElement) => el.naturalWidth)).toBe(60);
+  expect(failures).toEqual([]);
+  expect(outside).toEqual([]);
+});
