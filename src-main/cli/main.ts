@@ -37,7 +37,11 @@ export async function runCli(
       async openReader(opts = {}) {
         // Loaded lazily so `--help` and usage errors stay instant.
         const { openReader } = await import('../core/service');
-        reader ??= await openReader({ dataDir, background: opts.background });
+        if (!reader) {
+          reader = await openReader({ dataDir, background: opts.background });
+          // Damage found at open is reported, never silent: the file was moved aside, not lost.
+          for (const n of reader.notices) io.err(n.message);
+        }
         return reader;
       },
     };

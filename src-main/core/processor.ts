@@ -7,7 +7,8 @@ import type { ReaderEvent, RefreshSummary } from '../ipc/contract';
 import type { LibraryData, Store } from '../storage/types';
 import { decodeBody } from './encoding';
 import { fetchFeed, FetchError, type FetchResult } from './fetcher';
-import { cacheContentImages, mediaSessionFor } from './media';
+import { mediaSessionFor } from './media';
+import { keepOffline } from './offline';
 import { assignItemIds, hash } from './identity';
 import { sourceHashOf, toStoredItem } from './merge';
 import { parseFeed } from './parser';
@@ -25,8 +26,8 @@ export interface RefreshContext {
   force?: boolean;
   /** The HTML sanitizer (default core/sanitizer's sanitizeHtml); replaceable for measurements. */
   sanitize?: (html: string, baseUrl: string) => string;
-  /** Download the images of new and changed articles into <dataDir>/media (default true). */
-  cacheMedia?: boolean;
+  /** Keep new and changed articles readable offline: images into <dataDir>/media, full text where the feed asks (default true). */
+  offline?: boolean;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -155,9 +156,9 @@ async function ingest(ctx: RefreshContext, feed: Feed, res: Fetched, now: Date, 
     const { text, encoding } = decodeBody(res.body, res.contentType);
     const parsed = parseFeed(text, res.finalUrl);
     const { changed, newItems } = await mergeItems(ctx, feed, parsed, iso);
-    // Offline images (issue 8): failures stay in the session's record and never fail the feed.
-    if (ctx.cacheMedia !== false && changed.content.size) {
-      await cacheContentImages(changed.content, { dir: `${ctx.store.dir}/media`, baseUrl: feed.url, session: mediaSessionFor(ctx) }).catch(() => undefined);
+    // Offline copies (issue 8): failures stay in the session's record and never fail the feed.
+    if (ctx.offline !== false && changed.items.length) {
+      await keepOffline(ctx.store.dir, feed, changed.items, changed.content, mediaSessionFor(ctx)).catch(() => undefined);
     }
     if (changed.items.length) {
       keepLatestState(ctx.store, changed.items);

@@ -5,6 +5,8 @@ import type { ReaderApi, ReaderEvent } from '../ipc/contract';
 export interface Reader {
   readonly dataDir: string;
   readonly api: ReaderApi;
+  /** What opening found and set right: damaged files moved aside, migrations done. */
+  readonly notices: readonly { file: string; message: string }[];
   /** Subscribe to push events; returns the unsubscribe function. */
   onEvent(listener: (e: ReaderEvent) => void): () => void;
   /** Flush pending writes and release the library lock. */

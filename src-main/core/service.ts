@@ -37,6 +37,7 @@ export async function openReader(opts: OpenOptions): Promise<Reader> {
   return {
     dataDir: opts.dataDir,
     api: service,
+    notices: store.notices,
     onEvent(l) {
       listeners.add(l);
       return () => listeners.delete(l);

@@ -89,7 +89,7 @@ test('a new rule previews its count live, and once saved and applied its tag fil
   await form.getByRole('checkbox', { name: 'Title' }).check();
   await form.getByRole('checkbox', { name: 'Content' }).check();
   await expect(preview).toHaveText(`Would tag ${MATCHING.length} stored items.`);
-  // A feed condition that excludes this feed's items.
+  // Limited to the one feed that has them, the rule still tags all three; a category narrows it.
   await form.getByRole('checkbox', { name: 'Example Tech' }).check();
   await expect(preview).toHaveText(`Would tag ${MATCHING.length} stored items.`);
   await form.getByRole('textbox', { name: 'Category is (any of)' }).fill('Linux');

@@ -87,6 +87,17 @@ describe('tidings CLI', () => {
     }
   }, 60_000);
 
+  it('says so when it finds a damaged library file, and keeps the damaged copy', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tidings-cli-'));
+    expect((await tidings('feeds', '--data-dir', dir)).code).toBe(0);
+    const { writeFile, readdir } = await import('node:fs/promises');
+    await writeFile(join(dir, 'library.json'), '{"schemaVersion": 1, "feeds": [');
+    const r = await tidings('feeds', '--data-dir', dir);
+    expect(r.stderr).toMatch(/library\.json is damaged.*moved aside/);
+    const kept = (await readdir(dir)).filter((f) => f.startsWith('library.json.corrupt-'));
+    expect(kept).toHaveLength(1);
+  }, 60_000);
+
   it('refuses a non-http feed address with a clear message', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tidings-cli-'));
     const r = await tidings('add', 'file:///etc/passwd', '--data-dir', dir);

@@ -59,7 +59,7 @@ export function fakeReader(lib: FakeLibrary): Reader {
       return [...counts.values()].sort((a, b) => b.total - a.total || a.tag.localeCompare(b.tag));
     },
   };
-  return { dataDir: '/nonexistent', api: api as ReaderApi, onEvent: () => () => {}, close: async () => {} };
+  return { dataDir: '/nonexistent', api: api as ReaderApi, notices: [], onEvent: () => () => {}, close: async () => {} };
 }
 
 /** runCommand: run a command module the way the CLI does (usage errors → 2); returns code and output. */
