@@ -3,7 +3,7 @@ import { mkdir, readFile, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { DurableFile, type Codec } from './adapter';
-import { TEMP_MARK } from './atomic';
+import { TEMP_MARK, writeAtomic } from './atomic';
 import { DamageError, NewerVersionError, parseJsonText, quarantine } from './damage';
 import { loadShards } from './item-shards';
 import { acquireLock } from './lock';
@@ -95,13 +95,31 @@ async function openLibrary(dir: string, now: () => Date, notice: (f: string, m: 
       notice('library.json', `storage: migrated the library from schemaVersion ${version} to ${SCHEMA_VERSION}`);
     }
     db.data = checkLibrary(doc, 'library.json');
+    // The last library that opened cleanly, for the day library.json is damaged outside our writes
+    // (a disk error, an editor): the feed list then comes back instead of starting empty.
+    await writeAtomic(`${path}.bak`, text);
   } catch (err) {
     if (!(err instanceof DamageError)) throw err;
     const to = await quarantine(path, now());
-    notice('library.json', `${err.message}; moved aside to ${to}; starting with an empty feed list`);
+    const backup = await readBackup(`${path}.bak`);
+    if (backup) {
+      db.data = backup;
+      notice('library.json', `${err.message}; moved aside to ${to}; restored the feed list from library.json.bak (the last clean open)`);
+    } else {
+      notice('library.json', `${err.message}; moved aside to ${to}; starting with an empty feed list`);
+    }
     await db.write();
   }
   return db;
+}
+
+async function readBackup(path: string): Promise<LibraryData | undefined> {
+  try {
+    const doc = parseJsonText(await readFile(path, 'utf8'), 'library.json.bak') as Record<string, unknown>;
+    return schemaVersionOf(doc, 'library.json.bak') === SCHEMA_VERSION ? checkLibrary(doc, 'library.json.bak') : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function sweepTemps(dir: string): Promise<void> {

@@ -1,6 +1,7 @@
 // The auto-tag rule editor (issue 6) in browser mode: a rule's live preview counts the stored items
 // it would tag, saving and applying it tags them, and the sidebar's tag filter shows and selects them.
 import { test, expect, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import { feedServer, serve, tempDataDir, type FeedServer, type Served } from './fixtures';
 import { rssFeed, type FeedEntry } from './reader-feeds';
 
@@ -162,3 +163,29 @@ test('editing and deleting rules is kept only when saved, and server errors are 
   await expect(dialog.getByRole('alert')).toContainText('cannot be reached');
   await expect(dialog.getByRole('button', { name: 'Save', exact: true })).toBeEnabled();
 });
+
+async function seriousViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).include('dialog[open]').analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+}
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`the rule list and the rule form have no serious axe violation in the ${scheme} theme`, async ({ browser }) => {
+    // axe needs a page from an explicit context.
+    const context = await browser.newContext({ colorScheme: scheme });
+    const page = await context.newPage();
+    try {
+      await start(page);
+      const dialog = await openTagRules(page);
+      expect(await seriousViolations(page)).toEqual([]);
+      await dialog.getByRole('button', { name: 'Add rule' }).click();
+      await dialog.getByRole('button', { name: 'Add rule to list' }).click();
+      await expect(dialog.getByRole('alert')).toBeVisible();
+      expect(await seriousViolations(page)).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+}

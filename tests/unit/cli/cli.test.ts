@@ -93,9 +93,22 @@ describe('tidings CLI', () => {
     const { writeFile, readdir } = await import('node:fs/promises');
     await writeFile(join(dir, 'library.json'), '{"schemaVersion": 1, "feeds": [');
     const r = await tidings('feeds', '--data-dir', dir);
-    expect(r.stderr).toMatch(/library\.json is damaged.*moved aside/);
+    expect(r.stderr).toMatch(/library\.json is damaged.*moved aside.*starting with an empty feed list/);
     const kept = (await readdir(dir)).filter((f) => f.startsWith('library.json.corrupt-'));
     expect(kept).toHaveLength(1);
+  }, 60_000);
+
+  it('restores the feed list from the last clean open when library.json is damaged', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tidings-cli-'));
+    expect((await tidings('add', `${feeds.origin}/guardian.rss`, '--folder', 'News', '--data-dir', dir)).code).toBe(0);
+    expect((await tidings('feeds', '--data-dir', dir)).code).toBe(0);
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(join(dir, 'library.json'), Buffer.alloc(4096));
+    const r = await tidings('feeds', '--json', '--data-dir', dir);
+    expect(r.stderr).toMatch(/only NUL bytes.*restored the feed list from library\.json\.bak/);
+    const listed = JSON.parse(r.stdout) as { folder: string; total: number }[];
+    expect(listed.map((f) => f.folder)).toEqual(['News']);
+    expect(listed[0]!.total).toBeGreaterThan(50);
   }, 60_000);
 
   it('refuses a non-http feed address with a clear message', async () => {

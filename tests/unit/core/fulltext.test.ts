@@ -1,0 +1,109 @@
+// Full-text extraction over real pages from a loopback server: the article is kept, the page's
+// chrome and scripts are not, and failures are recorded per item without stopping the others.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { extractFullText, fetchFullTexts } from '../../../src-main/core/fulltext';
+import { openReader } from '../../../src-main/core/service';
+import type { Item } from '../../../src-main/core/model';
+import { startServer, type TestServer } from '../../helpers/http';
+import { png } from '../../helpers/png';
+
+const PARAS = [
+  'The committee met on Tuesday to discuss the long-delayed bridge across the river, which has been closed to heavy traffic since spring.',
+  'Engineers presented three options, each with a different cost and timeline, and residents asked pointed questions about the detour routes.',
+  'A final decision is expected next month, after the regional budget is published and the transport ministry gives its opinion on funding.',
+];
+const page = (title: string, extra = '') => `<!doctype html><html><head><title>${title}</title><script>window.evil = 1</script></head><body>
+<nav><a href="/">Home</a> <a href="/about">About</a> <a href="/login">Log in</a></nav>
+<main><article><h1>${title}</h1>${PARAS.map((p) => `<p>${p}</p>`).join('')}${extra}<p onclick="steal()">Signed, the editor.</p></article></main>
+<footer>Copyright, cookies, newsletter sign-up and other furniture.</footer></body></html>`;
+const PIC = png(12, 9);
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startServer((req, res) => {
+    const path = req.url ?? '/';
+    if (path === '/story') return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page('Bridge decision delayed', '<p><img src="/fig.png" alt="figure"></p>'));
+    if (path === '/latin1') return void res.writeHead(200, { 'content-type': 'text/html; charset=iso-8859-1' }).end(Buffer.from(page('Café society', '<p>Le café était fermé.</p>'), 'latin1'));
+    if (path === '/fig.png') return void res.writeHead(200, { 'content-type': 'image/png' }).end(PIC);
+    if (path === '/doc.pdf') return void res.writeHead(200, { 'content-type': 'application/pdf' }).end('%PDF-1.4');
+    if (path === '/empty') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body><p>Hi.</p></body></html>');
+    if (path === '/feed.xml') {
+      res.writeHead(200, { 'content-type': 'application/rss+xml' });
+      return void res.end(feedDoc);
+    }
+    res.writeHead(404).end();
+  });
+});
+afterAll(() => server.close());
+let feedDoc = '';
+
+const item = (id: string, link?: string) => ({ id, ...(link && { link }) }) as Item;
+
+describe('extractFullText', () => {
+  it('keeps the article and drops navigation, scripts and event handlers', () => {
+    const html = extractFullText(page('Bridge decision delayed'), 'https://news.example/story')!;
+    for (const p of PARAS) expect(html).toContain(p);
+    expect(html).not.toContain('Log in');
+    expect(html).not.toContain('window.evil');
+    expect(html).not.toContain('onclick');
+    expect(html).toContain('Signed, the editor.');
+  });
+
+  it('resolves relative links against the page and refuses what is not an article', () => {
+    const html = extractFullText(page('Links', '<p>See <a href="/more">more</a>.</p>'), 'https://news.example/a/b')!;
+    expect(html).toContain('href="https://news.example/more"');
+    expect(extractFullText('<html><body><p>Hi.</p></body></html>', 'https://news.example/')).toBeUndefined();
+    expect(extractFullText('', 'https://news.example/')).toBeUndefined();
+    expect(extractFullText(page('x'), 'not a url')).toBeUndefined();
+    expect(extractFullText(page('x'), 'file:///etc/passwd')).toBeUndefined();
+  });
+});
+
+describe('fetchFullTexts', () => {
+  it('stores each article by item id and records each failure', async () => {
+    const content = new Map([['keep', '<p>summary</p>']]);
+    const errors: string[] = [];
+    const items = [
+      item('a', `${server.origin}/story`),
+      item('b', `${server.origin}/latin1`),
+      item('c', `${server.origin}/missing`),
+      item('d', `${server.origin}/doc.pdf`),
+      item('e', `${server.origin}/empty`),
+      item('f'),
+      item('keep', 'http://localhost:1/elsewhere'),
+    ];
+    const r = await fetchFullTexts(items, content, { feedUrl: `${server.origin}/feed.xml`, errors });
+    expect(r).toEqual({ stored: 2, failed: 4 });
+    expect(content.get('a')).toContain(PARAS[1]);
+    expect(content.get('b')).toContain('Le café était fermé.');
+    expect(content.get('keep')).toBe('<p>summary</p>');
+    expect(errors.join('\n')).toMatch(/c: fetcher: status 404/);
+    expect(errors.join('\n')).toMatch(/d: fulltext: .* is application\/pdf/);
+    expect(errors.join('\n')).toMatch(/e: fulltext: no article found/);
+    expect(errors.join('\n')).toMatch(/keep: fulltext: refused private address/);
+  });
+});
+
+describe('a feed set to fetch full articles', () => {
+  it('stores the extracted article, with its images cached, in place of the summary', async () => {
+    feedDoc = `<?xml version="1.0"?><rss version="2.0"><channel><title>Local news</title><link>${server.origin}/</link></channel></rss>`;
+    const reader = await openReader({ dataDir: join(await mkdtemp(join(tmpdir(), 'tidings-fulltext-')), 'data') });
+    try {
+      const added = await reader.api.addFeed(`${server.origin}/feed.xml`);
+      if (added.kind !== 'added') throw new Error('not added');
+      await reader.api.updateFeed(added.feed.id, { fullText: true });
+      feedDoc = feedDoc.replace('</channel>', `<item><title>Bridge</title><guid>s1</guid><link>${server.origin}/story</link><description>Short teaser.</description></item></channel>`);
+      expect(await reader.api.refresh()).toMatchObject({ newItems: 1, failed: [] });
+      const [first] = (await reader.api.listItems({})).items;
+      const detail = await reader.api.getItem(first!.id);
+      expect(detail!.html).toContain(PARAS[2]);
+      expect(detail!.html).not.toContain('Short teaser.');
+      expect(detail!.html).toMatch(/<img src="\/media\/[0-9a-f]{2}\/[0-9a-f]{64}\.png"/);
+    } finally {
+      await reader.close();
+    }
+  });
+});
