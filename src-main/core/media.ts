@@ -185,6 +185,64 @@ export async function cacheContentImages(content: Map<string, string>, opts: Med
   return { stored, failed };
 }
 
+/** cachedSources: original URL → local `/media/…` path of the images an already-cached article points at. */
+export function cachedSources(html: string): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!html.includes('data-original-src')) return out;
+  doc ??= new JSDOM('<!doctype html><html><body></body></html>').window.document;
+  const tpl = doc.createElement('template');
+  tpl.innerHTML = html;
+  for (const el of tpl.content.querySelectorAll('[data-original-src]')) {
+    const local = (el.tagName === 'IMG' ? el.getAttribute('src') : el.getAttribute('srcset'))?.trim() ?? '';
+    const original = el.getAttribute('data-original-src') ?? '';
+    if (LOCAL_SRC.test(local) && /^https?:/i.test(original)) out.set(original, local);
+  }
+  return out;
+}
+
+/** originalImages: an article with every cached image pointing at its original URL again (for exports that link to the web). */
+export function originalImages(html: string): string {
+  return restore(html, () => true);
+}
+
+/** repairMissingImages: an article whose cached images that are no longer on disk (cache cleared or evicted) point at their originals again. */
+export async function repairMissingImages(html: string, mediaDir: string): Promise<string> {
+  const sources = cachedSources(html);
+  const missing = new Set<string>();
+  for (const local of new Set(sources.values())) {
+    const file = mediaFileFor(mediaDir, local);
+    if (!file || !(await stat(file).then((st) => st.isFile(), () => false))) missing.add(local);
+  }
+  return missing.size ? restore(html, (local) => missing.has(local)) : html;
+}
+
+function restore(html: string, wanted: (local: string) => boolean): string {
+  if (!html.includes('data-original-src')) return html;
+  doc ??= new JSDOM('<!doctype html><html><body></body></html>').window.document;
+  const tpl = doc.createElement('template');
+  tpl.innerHTML = html;
+  let changed = false;
+  for (const el of tpl.content.querySelectorAll('[data-original-src]')) {
+    const attr = el.tagName === 'IMG' ? 'src' : 'srcset';
+    const local = el.getAttribute(attr)?.trim() ?? '';
+    const original = el.getAttribute('data-original-src') ?? '';
+    if (!LOCAL_SRC.test(local) || !/^https?:/i.test(original) || !wanted(local)) continue;
+    el.setAttribute(attr, original);
+    el.removeAttribute('data-original-src');
+    changed = true;
+  }
+  return changed ? tpl.innerHTML : html;
+}
+
+/** rememberCached: let a session reuse the copies an earlier refresh made (files still present), so a changed article does not fetch its images again. */
+export async function rememberCached(session: MediaSession, mediaDir: string, sources: Map<string, string>): Promise<void> {
+  for (const [url, local] of sources) {
+    if (session.byUrl.has(url)) continue;
+    const file = mediaFileFor(mediaDir, local);
+    if (file && (await stat(file).then((st) => st.isFile(), () => false))) session.byUrl.set(url, Promise.resolve(local));
+  }
+}
+
 /** The URLs to try for an image, best first: the widest (or densest) srcset candidate, then src. */
 function sourcesOf(el: Element): string[] {
   const src = el.getAttribute('src')?.trim() ?? '';

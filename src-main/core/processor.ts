@@ -156,9 +156,9 @@ async function ingest(ctx: RefreshContext, feed: Feed, res: Fetched, now: Date, 
     const { text, encoding } = decodeBody(res.body, res.contentType);
     const parsed = parseFeed(text, res.finalUrl);
     const { changed, newItems } = await mergeItems(ctx, feed, parsed, iso);
-    // Offline copies (issue 8): failures stay in the session's record and never fail the feed.
+    // Offline copies (issue 8): one media session per refresh (its patch list), failures recorded there, never failing the feed.
     if (ctx.offline !== false && changed.items.length) {
-      await keepOffline(ctx.store.dir, feed, changed.items, changed.content, mediaSessionFor(ctx)).catch(() => undefined);
+      await keepOffline(ctx.store, feed, changed.items, changed.content, mediaSessionFor(patches)).catch(() => undefined);
     }
     if (changed.items.length) {
       keepLatestState(ctx.store, changed.items);

@@ -22,8 +22,20 @@ const IMAGES: Record<string, Buffer> = {
   '/img/small.png': png(20, 10, [40, 40, 200]),
   '/img/large.png': png(60, 30, [40, 40, 200]),
   '/img/shared.png': png(16, 16, [120, 120, 0]),
+  '/img/lighthouse.png': png(30, 50, [250, 250, 250]),
 };
 const HOUR = 3_600_000;
+const STORY = [
+  'The harbour authority confirmed on Monday that the old lighthouse will be restored rather than demolished, after a long campaign.',
+  'Volunteers have already catalogued the original lenses, and a local foundry offered to recast the missing brass fittings at cost.',
+  'Work starts in the autumn; the keeper’s cottage will become a small museum about the coast and the ships lost along it.',
+];
+// A summary-only item: offline, its text comes from the page the reader fetched at refresh.
+const TEASER_ITEM = (origin: string) =>
+  `<item><title>Lighthouse saved</title><link>${origin}/posts/full</link><guid isPermaLink="false">teaser-1</guid><pubDate>${new Date(Date.now() - 5 * HOUR).toUTCString()}</pubDate><description>The lighthouse will stay…</description></item>`;
+const ARTICLE_PAGE = `<!doctype html><html><head><title>Lighthouse saved</title></head><body><nav><a href="/">Home</a></nav>
+<article><h1>Lighthouse saved</h1>${STORY.map((p) => `<p>${p}</p>`).join('')}<p><img src="/img/lighthouse.png" alt="the lighthouse"></p></article></body></html>`;
+let withTeaser = false;
 const ENTRIES: FeedEntry[] = [
   { title: 'Two pictures', ageMs: 1 * HOUR, categories: [], body: '<p>First <img src="/img/one.png" alt="one"> and <img src="/img/two.png" alt="two"></p>' },
   { title: 'A responsive picture', ageMs: 2 * HOUR, categories: [], body: '<p><img src="/img/small.png" srcset="/img/small.png 1x, /img/large.png 2x" alt="responsive"></p>' },
@@ -44,7 +56,7 @@ async function callApi(s: Served, method: string, ...args: unknown[]): Promise<u
 
 const items = (page: Page) => page.getByRole('listbox', { name: 'Items' }).getByRole('option');
 
-test('articles read with the feed server gone show every image, with zero failed requests', async ({ page }) => {
+test('articles read with the feed server gone show every image and the full text, with zero failed requests', async ({ page }) => {
   const hits: string[] = [];
   site = await startServer((req, res) => {
     const path = req.url ?? '/';
@@ -53,15 +65,20 @@ test('articles read with the feed server gone show every image, with zero failed
     if (img) return void res.writeHead(200, { 'Content-Type': 'image/png' }).end(img);
     if (path === '/feed.xml') {
       res.writeHead(200, { 'Content-Type': 'application/rss+xml; charset=utf-8' });
-      return void res.end(rssFeed('Pictures', `${site!.origin}/`, ENTRIES));
+      const doc = rssFeed('Pictures', `${site!.origin}/`, ENTRIES);
+      return void res.end(withTeaser ? doc.replace('</channel>', `${TEASER_ITEM(site!.origin)}</channel>`) : doc);
     }
+    if (path === '/posts/full') return void res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(ARTICLE_PAGE);
     res.writeHead(404).end();
   });
   served = await serve(await tempDataDir());
-  await callApi(served, 'addFeed', `${site.origin}/feed.xml`);
+  const added = (await callApi(served, 'addFeed', `${site.origin}/feed.xml`)) as { feed: { id: string } };
+  await callApi(served, 'updateFeed', added.feed.id, { fullText: true });
+  withTeaser = true;
   await callApi(served, 'refresh');
   // Each image was fetched once (the shared logo too), and never the small candidate of the srcset.
-  expect(hits.filter((h) => h.startsWith('/img/')).sort()).toEqual(['/img/large.png', '/img/one.png', '/img/shared.png', '/img/two.png']);
+  expect(hits.filter((h) => h.startsWith('/img/')).sort()).toEqual(['/img/large.png', '/img/lighthouse.png', '/img/one.png', '/img/shared.png', '/img/two.png']);
+  expect(hits.filter((h) => h === '/posts/full')).toHaveLength(1);
   const siteOrigin = site.origin;
   await site.close();
   site = undefined;
@@ -77,7 +94,7 @@ test('articles read with the feed server gone show every image, with zero failed
   });
 
   await page.goto(served.url);
-  await expect(items(page)).toHaveCount(ENTRIES.length, { timeout: 15_000 });
+  await expect(items(page)).toHaveCount(ENTRIES.length + 1, { timeout: 15_000 });
   const frame = page.frameLocator('iframe[title="Article content"]');
   let seen = 0;
   for (const entry of ENTRIES) {
@@ -100,6 +117,13 @@ test('articles read with the feed server gone show every image, with zero failed
     }
   }
   expect(seen).toBe(5);
+  // The summary-only item reads in full, its picture included.
+  await items(page).filter({ hasText: 'Lighthouse saved' }).first().click();
+  for (const p of STORY) await expect(frame.getByText(p)).toBeVisible();
+  await expect(frame.getByText('The lighthouse will stay…')).toHaveCount(0);
+  const lighthouse = frame.getByRole('img', { name: 'the lighthouse' });
+  await lighthouse.scrollIntoViewIfNeeded();
+  await expect.poll(() => lighthouse.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBe(30);
   // The 2x candidate was the one kept: its natural size is the large image's.
   await items(page).filter({ hasText: 'A responsive picture' }).first().click();
   await expect.poll(() => frame.locator('img').evaluate((el: HTMLImageElement) => el.naturalWidth)).toBe(60);

@@ -67,6 +67,19 @@ test('a new rule previews its count live, and once saved and applied its tag fil
   const dialog = await openTagRules(page);
   const rules = dialog.getByRole('list', { name: 'Rules' }).getByRole('listitem');
   const before = await rules.count();
+  // The shipped pack is long: the find box narrows the list by tag or word.
+  const find = dialog.getByRole('searchbox', { name: 'Find a rule' });
+  const pack = (await callApi(s, 'getTagRules')) as { tag: string; any?: string[]; all?: string[] }[];
+  const windy = pack.filter((r) => [...(r.any ?? []), ...(r.all ?? [])].some((t) => t.toLowerCase().includes('wind farm')));
+  expect(windy.length).toBeGreaterThan(0);
+  await find.fill('wind farm');
+  await expect(rules).toHaveCount(windy.length);
+  await expect(rules.first()).toContainText(windy[0]!.tag);
+  await find.fill('no-such-rule');
+  await expect(rules).toHaveCount(0);
+  await expect(dialog.getByText('No rule matches “no-such-rule”.')).toBeVisible();
+  await find.fill('');
+  await expect(rules).toHaveCount(before);
 
   await dialog.getByRole('button', { name: 'Add rule' }).click();
   const form = dialog.getByRole('form', { name: 'New rule' });
@@ -92,6 +105,7 @@ test('a new rule previews its count live, and once saved and applied its tag fil
   await expect(preview).toHaveText(`Would tag ${MATCHING.length} stored items.`);
   // Limited to the one feed that has them, the rule still tags all three; a category narrows it.
   await form.getByRole('checkbox', { name: 'Example Tech' }).check();
+  await expect(preview).toHaveAttribute('aria-busy', 'false');
   await expect(preview).toHaveText(`Would tag ${MATCHING.length} stored items.`);
   await form.getByRole('textbox', { name: 'Category is (any of)' }).fill('Linux');
   await expect(preview).toHaveText('Would tag 2 stored items.');
@@ -102,7 +116,7 @@ test('a new rule previews its count live, and once saved and applied its tag fil
   const added = rules.last();
   await expect(added).toContainText('filesystems');
   await expect(added).toContainText('any of “btrfs”, “ext4”; feed is Example Tech');
-  await expect(dialog.getByRole('button', { name: 'Add rule' })).toBeFocused();
+  await expect(dialog.getByRole('button', { name: 'Edit rule filesystems' })).toBeFocused();
   await expect(dialog.getByRole('status')).toHaveText('Unsaved changes.');
 
   await dialog.getByRole('button', { name: 'Save', exact: true }).click();
@@ -128,7 +142,7 @@ test('a new rule previews its count live, and once saved and applied its tag fil
   for (const title of MATCHING) await expect(items(page).filter({ hasText: title })).toHaveCount(1);
 });
 
-test('editing and deleting rules is kept only when saved, and server errors are shown', async ({ page }) => {
+test('unsaved edits are asked about before closing, Apply saves them first, and server errors are shown', async ({ page }) => {
   const s = await start(page);
   await callApi(s, 'setTagRules', [{ tag: 'compilers-news', any: ['gcc'] }, { tag: 'phones', any: ['phone'], in: ['title'] }]);
   let dialog = await openTagRules(page);
@@ -142,14 +156,23 @@ test('editing and deleting rules is kept only when saved, and server errors are 
   await expect(form.getByRole('status')).toHaveText('Would tag 1 stored item.');
   await form.getByRole('textbox', { name: 'Any of these words or phrases' }).fill('phone, kernel');
   await expect(form.getByRole('status')).toHaveText('Would tag 2 stored items.');
+  // Closing now would lose the changed draft: the reader is asked first, and saying no keeps it.
+  const asked = new Promise<string>((ok) => page.once('dialog', (d) => { ok(d.message()); void d.dismiss(); }));
+  await page.keyboard.press('Escape');
+  expect(await asked).toBe('Close without saving the changed tag rules?');
+  await expect(form.getByRole('textbox', { name: 'Any of these words or phrases' })).toHaveValue('phone, kernel');
   await form.getByRole('button', { name: 'Update rule' }).click();
   await expect(dialog.getByRole('button', { name: 'Edit rule phones' })).toBeFocused();
   await expect(rules.nth(1)).toContainText('any of “phone”, “kernel” in the title');
   await dialog.getByRole('button', { name: 'Delete rule compilers-news' }).click();
   await expect(rules).toHaveCount(1);
-  await dialog.getByRole('button', { name: 'Save', exact: true }).click();
-  await expect(dialog.getByRole('status')).toHaveText('Saved 1 rule.');
+  // Applying with unsaved changes saves them first.
+  await expect(dialog.getByRole('status')).toHaveText('Unsaved changes.');
+  await dialog.getByRole('button', { name: 'Apply to stored items' }).click();
+  await expect(dialog.getByRole('status')).toHaveText('Applied the rules: 2 items changed.');
+  await expect(dialog.getByRole('button', { name: 'Save', exact: true })).toBeDisabled();
   expect(await callApi(s, 'getTagRules')).toEqual([{ tag: 'phones', any: ['phone', 'kernel'], in: ['title'] }]);
+  await expect(tagGroup(page).getByRole('button', { name: /^phones/ })).toHaveAttribute('title', '2 unread of 2');
 
   // The rules are the server's: a reload shows what was saved.
   await page.reload();

@@ -5,7 +5,7 @@ import { api } from './api';
 import { reader } from './reader.svelte';
 import { draftFromRule, emptyDraft, ruleFromDraft, type RuleDraft } from './rule-draft';
 
-export type Preview = { kind: 'idle'; hint: string } | { kind: 'pending' } | { kind: 'count'; n: number } | { kind: 'error'; message: string };
+export type Preview = { kind: 'idle'; hint: string } | { kind: 'pending' } | { kind: 'count'; n: number; stale: boolean } | { kind: 'error'; message: string };
 
 const PREVIEW_DELAY_MS = 300;
 
@@ -29,6 +29,7 @@ export class TagRulesEditor {
   /** Why the draft could not be kept, shown once the user tried. */
   draftError = $state<string | null>(null);
   preview = $state<Preview>({ kind: 'idle', hint: '' });
+  private original = '';
   private previewSeq = 0;
   private previewTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -56,9 +57,15 @@ export class TagRulesEditor {
   private startEditing(i: number, draft: RuleDraft): void {
     this.editing = i;
     this.draft = draft;
+    this.original = JSON.stringify(draft);
     this.draftError = null;
     this.status = null;
     // The form's effect schedules the first preview as it appears.
+  }
+
+  /** unsaved: whether closing now would lose work (list changes, or a changed draft). */
+  unsaved(): boolean {
+    return this.dirty || (this.editing !== null && JSON.stringify(this.draft) !== this.original);
   }
 
   /** cancelEdit: leave the rule as it was. */
@@ -98,10 +105,11 @@ export class TagRulesEditor {
       return;
     }
     if (this.draftError) this.draftError = null;
-    this.preview = { kind: 'pending' };
+    // The last count stays on screen (marked stale) so the live region does not chatter while typing.
+    this.preview = this.preview.kind === 'count' ? { ...this.preview, stale: true } : { kind: 'pending' };
     this.previewTimer = setTimeout(() => {
       api.previewTagRule(made.rule).then(
-        (n) => { if (seq === this.previewSeq) this.preview = { kind: 'count', n }; },
+        (n) => { if (seq === this.previewSeq) this.preview = { kind: 'count', n, stale: false }; },
         (err: unknown) => { if (seq === this.previewSeq) this.preview = { kind: 'error', message: message(err) }; },
       );
     }, PREVIEW_DELAY_MS);

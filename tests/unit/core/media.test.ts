@@ -2,10 +2,10 @@
 // what is refused, and how the article is rewritten.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cacheContentImages, cacheImages, mediaFileFor, mediaSession, sniffImage } from '../../../src-main/core/media';
+import { cacheContentImages, cacheImages, mediaFileFor, mediaSession, originalImages, repairMissingImages, sniffImage } from '../../../src-main/core/media';
 import { sanitizeHtml } from '../../../src-main/core/sanitizer';
 import { startServer, type TestServer } from '../../helpers/http';
 import { png } from '../../helpers/png';
@@ -220,5 +220,21 @@ describe('mediaFileFor', () => {
     expect(mediaFileFor('/d/media', '/media/../library.json')).toBeUndefined();
     expect(mediaFileFor('/d/media', `/media/ab/../ab/${h}.png`)).toBeUndefined();
     expect(mediaFileFor('/d/media', `/media/${h.toUpperCase()}.png`)).toBeUndefined();
+  });
+});
+
+describe('originalImages and repairMissingImages', () => {
+  it('point cached images back at the web: all of them, or only those gone from disk', async () => {
+    docs.set('/red.png', { body: RED });
+    docs.set('/blue.png', { body: BLUE });
+    const html = `<p><img src="${server.origin}/red.png" alt="r"><img src="${server.origin}/blue.png" alt="b"></p>`;
+    const cached = (await cacheImages(html, opts())).html;
+    expect(originalImages(cached)).toBe(html);
+    expect(await repairMissingImages(cached, dir)).toBe(cached);
+    await rm(join(dir, sha(BLUE).slice(0, 2)), { recursive: true });
+    const repaired = await repairMissingImages(cached, dir);
+    expect(repaired).toContain(`src="${localOf(RED, 'png')}"`);
+    expect(repaired).toContain(`<img src="${server.origin}/blue.png" alt="b">`);
+    expect(originalImages('<p>plain</p>')).toBe('<p>plain</p>');
   });
 });
