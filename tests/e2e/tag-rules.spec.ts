@@ -212,3 +212,17 @@ for (const scheme of ['light', 'dark'] as const) {
     }
   });
 }
+
+test('the sidebar opens the rules from the Tags header, and keys stay off while it is open', async ({ page }) => {
+  await start(page);
+  const nav = page.getByRole('navigation', { name: 'Subscriptions' });
+  await nav.getByRole('button', { name: 'Tag rules' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Tag rules' });
+  await expect(dialog.getByRole('button', { name: 'Add rule' })).toBeEnabled();
+  const selected = items(page).and(page.locator('[aria-selected="true"]'));
+  const before = await selected.count();
+  await page.keyboard.press('j');
+  await expect(selected).toHaveCount(before);
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+});

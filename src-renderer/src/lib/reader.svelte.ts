@@ -9,7 +9,7 @@ import { queryFor, type Filters, type View } from './query';
 import { Timeline } from './timeline.svelte';
 import { Echoes } from './echoes';
 
-export type Dialog = 'none' | 'help' | 'settings' | 'add-feed' | 'export' | 'opml-report' | 'feed-info' | 'edit-feed';
+export type Dialog = 'none' | 'help' | 'settings' | 'add-feed' | 'export' | 'opml-report' | 'feed-info' | 'edit-feed' | 'tag-rules';
 
 /** Reader: the one state object the components share. */
 export class Reader {
