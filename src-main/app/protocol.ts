@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { protocol } from 'electron';
 import { APP_HEADERS, APP_SCHEME, appFileFor, contentType, type AppRoots } from './policy';
+import { mediaHeaders } from '../core/media';
 
 /** registerAppScheme: declare app:// privileged; must run before the app is ready. */
 export function registerAppScheme(): void {
@@ -19,7 +20,9 @@ export function serveAppProtocol(roots: AppRoots): void {
     if (!file) return answer(404, 'app: not found');
     try {
       const body = await readFile(file);
-      return new Response(new Uint8Array(body), { status: 200, headers: { ...APP_HEADERS, 'Content-Type': contentType(file) } });
+      // Cached images get their own headers (SVG under a script-free CSP, readable by the sandboxed article).
+      const headers = file.startsWith(roots.media) ? mediaHeaders(file) : { ...APP_HEADERS, 'Content-Type': contentType(file) };
+      return new Response(new Uint8Array(body), { status: 200, headers });
     } catch {
       return answer(404, 'app: not found');
     }

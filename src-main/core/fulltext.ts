@@ -47,6 +47,16 @@ export function extractFullText(pageHtml: string, url: string): string | undefin
   }
 }
 
+const SHORT_TEXT = 500;
+
+/** suggestFullText: whether a feed's items (their plain text) look like summaries only, so fetching the full article is worth suggesting. */
+export function suggestFullText(texts: readonly string[]): boolean {
+  if (texts.length < 3) return false;
+  const lengths = texts.map((t) => t.trim().length).sort((a, b) => a - b);
+  // The median, so one long item (or one empty one) does not decide for the feed.
+  return lengths[Math.floor(lengths.length / 2)]! < SHORT_TEXT;
+}
+
 /** fetchFullTexts: fetch and extract the page of each item, storing the article as its content (by id); failures recorded, never thrown. */
 export async function fetchFullTexts(items: readonly Item[], content: Map<string, string>, opts: FullTextOptions): Promise<{ stored: number; failed: number }> {
   const queue = items.filter((i) => i.link);

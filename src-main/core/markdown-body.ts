@@ -2,6 +2,7 @@
 // neutralized for Jekyll and only http(s) (and mailto) link targets kept.
 import { createRequire } from 'node:module';
 import TurndownService from 'turndown';
+import { originalImages } from './media';
 
 const turndown = new TurndownService({ headingStyle: 'atx', codeBlockStyle: 'fenced', bulletListMarker: '-', emDelimiter: '_' });
 turndown.remove(['script', 'style', 'noscript', 'template']);
@@ -74,7 +75,9 @@ export function escapeLiquid(md: string): string {
 /** htmlToMarkdown: sanitized HTML → Markdown (paragraphs, headings, links, lists, images; entities decoded). */
 export function htmlToMarkdown(html: string): string {
   if (!html.trim()) return '';
-  const input = fragmentParser ? fragmentParser(html) : html;
+  // Images cached for offline reading point at /media/…, which means nothing in a Jekyll site.
+  const body = originalImages(html);
+  const input = fragmentParser ? fragmentParser(body) : body;
   return turndown.turndown(input).replace(/\n{3,}/g, '\n\n').trim();
 }
 

@@ -5,7 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { IncomingMessage } from 'node:http';
-import { mkdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { JSDOM } from 'jsdom';
 import { USER_AGENT } from './fetcher';
@@ -19,6 +19,8 @@ export interface MediaSession {
   maxTotalBytes: number;
   maxImages: number;
   perHost: number;
+  /** Downloads in flight over all hosts. */
+  maxConcurrent: number;
   timeoutMs: number;
   bytes: number;
   images: number;
@@ -35,6 +37,8 @@ export interface MediaOptions {
   /** The feed's (or article's) URL: images on a private host are fetched only from this origin. */
   baseUrl?: string;
   session?: MediaSession;
+  /** Where failures are recorded (default the session's list). */
+  errors?: string[];
 }
 
 export interface CacheResult {
@@ -50,13 +54,14 @@ export const MEDIA_NAME = /^([0-9a-f]{64})\.(png|jpe?g|gif|webp|avif|svg|ico)$/;
 const MAX_REDIRECTS = 5;
 const MAX_ERRORS = 20;
 
-/** mediaSession: fresh per-refresh limits and bookkeeping (5 MB per image, 200 MB and 2000 images per refresh). */
-export function mediaSession(limits: Partial<Pick<MediaSession, 'maxImageBytes' | 'maxTotalBytes' | 'maxImages' | 'perHost' | 'timeoutMs'>> = {}): MediaSession {
+/** mediaSession: fresh per-refresh limits and bookkeeping (5 MB per image, 200 MB and 2000 images per refresh, 2 per host and 8 in all at once). */
+export function mediaSession(limits: Partial<Pick<MediaSession, 'maxImageBytes' | 'maxTotalBytes' | 'maxImages' | 'perHost' | 'maxConcurrent' | 'timeoutMs'>> = {}): MediaSession {
   return {
     maxImageBytes: 5 * 1024 * 1024,
     maxTotalBytes: 200 * 1024 * 1024,
     maxImages: 2000,
     perHost: 2,
+    maxConcurrent: 8,
     timeoutMs: 15_000,
     ...limits,
     bytes: 0,
@@ -143,6 +148,7 @@ export async function cacheImages(html: string, opts: MediaOptions): Promise<Cac
   const jobs = [...tpl.content.querySelectorAll('img, picture > source')].map(async (el) => {
     const candidates = sourcesOf(el);
     if (!candidates.length) return;
+    let why = '';
     for (const url of candidates) {
       try {
         const local = await cached(url, opts.dir, allowOrigin, session);
@@ -154,14 +160,19 @@ export async function cacheImages(html: string, opts: MediaOptions): Promise<Cac
         stored++;
         return;
       } catch (e) {
-        if (session.errors.length < MAX_ERRORS) session.errors.push(e instanceof Error ? e.message : String(e));
+        why = e instanceof Error ? e.message : String(e);
       }
     }
+    // Recorded only when no candidate worked: a srcset entry that failed before its src did is no failure.
+    const errors = opts.errors ?? session.errors;
+    if (errors.length < MAX_ERRORS) errors.push(why);
     failed++;
   });
   await Promise.all(jobs);
-  if (!stored) return { html, stored, failed };
-  return { html: tpl.innerHTML, stored, failed };
+  const out = stored ? tpl.innerHTML : html;
+  // Emptied, the parsed fragment holds no nodes until the collector gets to it (see sanitizer.ts).
+  tpl.innerHTML = '';
+  return { html: out, stored, failed };
 }
 
 /** cacheContentImages: cacheImages over every article of a refresh (content by item id, rewritten in place); never throws. */
@@ -178,7 +189,7 @@ export async function cacheContentImages(content: Map<string, string>, opts: Med
       } catch (e) {
         // Whatever went wrong, the article keeps its remote images.
         failed++;
-        opts.session?.errors.push(`media: ${e instanceof Error ? e.message : String(e)}`);
+        (opts.errors ?? opts.session?.errors)?.push(`media: ${e instanceof Error ? e.message : String(e)}`);
       }
     }),
   );
@@ -205,13 +216,14 @@ export function originalImages(html: string): string {
   return restore(html, () => true);
 }
 
-/** repairMissingImages: an article whose cached images that are no longer on disk (cache cleared or evicted) point at their originals again. */
-export async function repairMissingImages(html: string, mediaDir: string): Promise<string> {
+/** repairMissingImages: an article whose cached images that are no longer on disk (cache cleared or evicted) point at their originals again; the others are marked read now (mtime) for least-recently-read eviction. */
+export async function repairMissingImages(html: string, mediaDir: string, now = new Date()): Promise<string> {
   const sources = cachedSources(html);
   const missing = new Set<string>();
   for (const local of new Set(sources.values())) {
     const file = mediaFileFor(mediaDir, local);
-    if (!file || !(await stat(file).then((st) => st.isFile(), () => false))) missing.add(local);
+    const present = !!file && (await utimes(file, now, now).then(() => true, () => false));
+    if (!present) missing.add(local);
   }
   return missing.size ? restore(html, (local) => missing.has(local)) : html;
 }
@@ -287,7 +299,8 @@ async function download(url: string, dir: string, allowOrigin: string | undefine
   if (s.bytes >= s.maxTotalBytes) throw new Error(`media: refresh limit of ${mb(s.maxTotalBytes)} reached`);
   s.images++;
   const host = new URL(url).host;
-  const body = await limited(s, host, () => getImage(url, allowOrigin, s));
+  // The host's slot first: a busy host must not hold global slots other hosts could use.
+  const body = await limited(s, host, s.perHost, () => limited(s, '', s.maxConcurrent, () => getImage(url, allowOrigin, s)));
   s.bytes += body.length;
   const ext = sniffImage(body);
   if (!ext) throw new Error(`media: not an image: ${url}`);
@@ -312,17 +325,20 @@ async function store(folder: string, name: string, body: Buffer): Promise<void> 
   }
 }
 
-async function limited<T>(s: MediaSession, host: string, run: () => Promise<T>): Promise<T> {
-  let slot = s.hosts.get(host);
-  if (!slot) s.hosts.set(host, (slot = { active: 0, queue: [] }));
+/** Runs `run` once fewer than `max` runs hold the slot named `key` ('' is the slot of all hosts). */
+async function limited<T>(s: MediaSession, key: string, max: number, run: () => Promise<T>): Promise<T> {
+  let slot = s.hosts.get(key);
+  if (!slot) s.hosts.set(key, (slot = { active: 0, queue: [] }));
   const h = slot;
-  if (h.active >= s.perHost) await new Promise<void>((r) => h.queue.push(r));
-  h.active++;
+  // A finished run hands its place straight to the next waiter, so a newcomer cannot slip in between.
+  if (h.active >= max) await new Promise<void>((r) => h.queue.push(r));
+  else h.active++;
   try {
     return await run();
   } finally {
-    h.active--;
-    h.queue.shift()?.();
+    const next = h.queue.shift();
+    if (next) next();
+    else h.active--;
   }
 }
 

@@ -55,6 +55,18 @@ export interface FeedHealth {
   /** When the next refresh may try this feed (backoff / Retry-After). */
   nextAttempt?: string;
   consecutiveFailures: number;
+  /** What the last refresh that had new or changed items kept for offline reading (issue 8). */
+  offline?: OfflineRecord;
+}
+
+/** OfflineRecord: images cached and full texts fetched by one refresh of a feed, with the first failures. */
+export interface OfflineRecord {
+  imagesStored: number;
+  imagesFailed: number;
+  fullTextStored: number;
+  fullTextFailed: number;
+  /** At most a few module-prefixed messages (`media: status 404 for https://…`). */
+  errors: string[];
 }
 
 /** HTTP cache validators and change detection for one feed. */

@@ -156,17 +156,17 @@ async function ingest(ctx: RefreshContext, feed: Feed, res: Fetched, now: Date, 
     const { text, encoding } = decodeBody(res.body, res.contentType);
     const parsed = parseFeed(text, res.finalUrl);
     const { changed, newItems } = await mergeItems(ctx, feed, parsed, iso);
-    // Offline copies (issue 8): one media session per refresh (its patch list), failures recorded there, never failing the feed.
-    if (ctx.offline !== false && changed.items.length) {
-      await keepOffline(ctx.store, feed, changed.items, changed.content, mediaSessionFor(patches)).catch(() => undefined);
-    }
+    // Offline copies (issue 8): one media session per refresh (its patch list); failures go to the feed's health, never fail it.
+    const offline = ctx.offline !== false && changed.items.length
+      ? await keepOffline(ctx.store, feed, changed.items, changed.content, mediaSessionFor(patches)).catch(() => undefined)
+      : undefined;
     if (changed.items.length) {
       keepLatestState(ctx.store, changed.items);
       await ctx.store.putItems(changed);
     }
     const itemCount = ctx.store.feedItems(feed.id).length;
     // Only small values go into the patch: it waits for the next library flush, the body must not.
-    const health = { status, finalUrl, encoding, itemCount };
+    const health = { status, finalUrl, encoding, itemCount, ...(offline && { offline }) };
     const { title, link } = parsed;
     patches.push({
       feedId: feed.id,

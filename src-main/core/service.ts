@@ -18,6 +18,7 @@ import { computeTags, matchRule } from './tags';
 import { htmlToText } from './text';
 import { pruneLibrary } from './retention';
 import { dirSize } from './disk';
+import { join } from 'node:path';
 
 /** openReader: open (and lock) the library in opts.dataDir and serve ReaderApi over it. */
 export async function openReader(opts: OpenOptions): Promise<Reader> {
@@ -75,11 +76,14 @@ function startBackgroundJobs(service: ReaderService, store: Store): () => void {
     }
   };
   const timer = setInterval(tick, MINUTE);
+  // Warm the lazily loaded fetch/sanitize/media stack, so the first refresh or article is not slow.
+  const warm = setTimeout(() => void Promise.all([import('./processor'), import('./media')]).catch(() => undefined), 300);
   const first = setTimeout(tick, 10_000);
-  for (const t of [startup, timer, first]) t.unref?.();
+  for (const t of [startup, timer, first, warm]) t.unref?.();
   return () => {
     clearTimeout(startup);
     clearTimeout(first);
+    clearTimeout(warm);
     clearInterval(timer);
   };
 }
@@ -215,7 +219,11 @@ class ReaderService implements ReaderApi {
         f.folder = cleanFolder(patch.folder);
         if (f.folder && !lib.folders.includes(f.folder)) lib.folders.push(f.folder);
       }
-      if (patch.fullText !== undefined) f.fullText = patch.fullText;
+      if (patch.fullText !== undefined) {
+        // Turning full text on must re-read an unchanged feed, or its items would never get it.
+        if (patch.fullText && !f.fullText) f.http.bodyHash = undefined;
+        f.fullText = patch.fullText;
+      }
     });
     this.emit({ type: 'feeds-changed' });
     return this.view(this.feed(id));
@@ -234,8 +242,23 @@ class ReaderService implements ReaderApi {
       return await run;
     } finally {
       this.refreshing = undefined;
+      await this.trimMedia().catch(() => undefined);
       this.emit({ type: 'feeds-changed' });
     }
+  }
+
+  /** trimMedia: keep the image cache under the settings' limit, never evicting what starred items show. */
+  private async trimMedia(): Promise<void> {
+    const limitMb = this.settings().mediaLimitMb;
+    if (!(limitMb > 0)) return;
+    const { cachedSources } = await import('./media');
+    const { evictMedia } = await import('./media-budget');
+    const keep = new Set<string>();
+    for (const it of this.store.allItems()) {
+      if (!it.starred) continue;
+      for (const local of cachedSources((await this.store.getContent(it.id)) ?? '').values()) keep.add(local);
+    }
+    await evictMedia(join(this.store.dir, 'media'), limitMb * 2 ** 20, keep);
   }
 
   async listItems(query: ItemQuery): Promise<ItemPage> {
@@ -247,7 +270,12 @@ class ReaderService implements ReaderApi {
   async getItem(id: string): Promise<ItemDetail | null> {
     const item = this.store.getItem(id);
     if (!item) return null;
-    const html = (await this.store.getContent(id)) ?? '';
+    let html = (await this.store.getContent(id)) ?? '';
+    if (html.includes('data-original-src')) {
+      // A cleared or evicted image cache must not leave holes: those images point at the web again.
+      const { repairMissingImages } = await import('./media');
+      html = await repairMissingImages(html, join(this.store.dir, 'media'));
+    }
     return {
       ...this.summary(item, this.titles()),
       html,

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { extractFullText, fetchFullTexts } from '../../../src-main/core/fulltext';
+import { extractFullText, fetchFullTexts, suggestFullText } from '../../../src-main/core/fulltext';
 import { openReader } from '../../../src-main/core/service';
 import type { Item } from '../../../src-main/core/model';
 import { startServer, type TestServer } from '../../helpers/http';
@@ -62,6 +62,16 @@ describe('extractFullText', () => {
   });
 });
 
+describe('suggestFullText', () => {
+  it('suggests full text for feeds of short summaries, judged by the median item', () => {
+    const long = PARAS.join(' ').repeat(2);
+    expect(suggestFullText(['Short teaser.', 'Another one…', 'A third.'])).toBe(true);
+    expect(suggestFullText(['Short teaser.', long, 'A third.'])).toBe(true);
+    expect(suggestFullText([long, long, 'A third.'])).toBe(false);
+    expect(suggestFullText(['Short', 'Short'])).toBe(false);
+  });
+});
+
 describe('fetchFullTexts', () => {
   it('stores each article by item id and records each failure', async () => {
     const content = new Map([['keep', '<p>summary</p>']]);
@@ -102,6 +112,7 @@ describe('a feed set to fetch full articles', () => {
       expect(detail!.html).toContain(PARAS[2]);
       expect(detail!.html).not.toContain('Short teaser.');
       expect(detail!.html).toMatch(/<img src="\/media\/[0-9a-f]{2}\/[0-9a-f]{64}\.png"/);
+      expect((await reader.api.listFeeds())[0]!.health.offline).toEqual({ imagesStored: 1, imagesFailed: 0, fullTextStored: 1, fullTextFailed: 0, errors: [] });
     } finally {
       await reader.close();
     }

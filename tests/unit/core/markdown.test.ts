@@ -120,3 +120,13 @@ describe('file names', () => {
     expect(folderSlug('  Business & Economy ')).toBe('business_economy');
   });
 });
+
+describe('cached images in the export', () => {
+  it('point at their original URL, not the offline cache', async () => {
+    const { htmlToMarkdown } = await import('../../../src-main/core/markdown-body');
+    const local = `/media/ab/${'ab'.repeat(32)}.png`;
+    const md = htmlToMarkdown(`<p>Chart: <img src="${local}" data-original-src="https://example.org/chart.png" alt="A chart"></p>`);
+    expect(md).toContain('![A chart](https://example.org/chart.png)');
+    expect(md).not.toContain('/media/');
+  });
+});

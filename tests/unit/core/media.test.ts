@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cacheContentImages, cacheImages, mediaFileFor, mediaSession, originalImages, repairMissingImages, sniffImage } from '../../../src-main/core/media';
 import { sanitizeHtml } from '../../../src-main/core/sanitizer';
+import { appFileFor } from '../../../src-main/app/policy';
 import { startServer, type TestServer } from '../../helpers/http';
 import { png } from '../../helpers/png';
 
@@ -64,6 +65,10 @@ describe('cacheImages', () => {
     expect(out.html).toContain(`data-original-src="${server.origin}/red.png"`);
     expect(out.html).toContain('alt="red"');
     expect(await readFile(join(dir, sha(RED).slice(0, 2), `${sha(RED)}.png`))).toEqual(RED);
+    // The app:// protocol of the Electron shell finds the same file as the HTTP route.
+    const file = join(dir, sha(RED).slice(0, 2), `${sha(RED)}.png`);
+    expect(appFileFor(`app://tidings${localOf(RED, 'png')}`, { renderer: '/r', media: dir })).toBe(file);
+    expect(mediaFileFor(dir, localOf(RED, 'png'))).toBe(file);
   });
 
   it('downloads each URL once and stores identical bytes once', async () => {
@@ -94,8 +99,10 @@ describe('cacheImages', () => {
 
   it('falls back to src when the srcset candidate fails', async () => {
     docs.set('/small.png', { body: RED });
-    const out = await cacheImages(`<img src="${server.origin}/small.png" srcset="${server.origin}/gone.png 2x">`, opts());
+    const session = mediaSession();
+    const out = await cacheImages(`<img src="${server.origin}/small.png" srcset="${server.origin}/gone.png 2x">`, opts({ session }));
     expect(out).toMatchObject({ stored: 1, failed: 0 });
+    expect(session.errors).toEqual([]);
     expect(out.html).toContain(`src="${localOf(RED, 'png')}"`);
   });
 
@@ -151,6 +158,15 @@ describe('cacheImages', () => {
     const out = await cacheImages(`<img src="${server.origin}/hop.png"><img src="${server.origin}/ok-hop.png">`, opts({ session }));
     expect(out).toMatchObject({ stored: 1, failed: 1 });
     expect(session.errors.join()).toMatch(/refused private address http:\/\/localhost/);
+  });
+
+  it('keeps at most the global number of downloads in flight', async () => {
+    for (let i = 0; i < 6; i++) docs.set(`/g${i}.png`, { body: png(3, 3, [i, 0, i]), delayMs: 40 });
+    // One loopback host, so the per-host limit is raised to let the global one bind.
+    const session = mediaSession({ perHost: 10, maxConcurrent: 3 });
+    const html = Array.from({ length: 6 }, (_, i) => `<img src="${server.origin}/g${i}.png">`).join('');
+    expect((await cacheImages(html, opts({ session }))).stored).toBe(6);
+    expect(maxInFlight).toBe(3);
   });
 
   it('keeps at most two downloads per host in flight', async () => {

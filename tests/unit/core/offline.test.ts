@@ -42,6 +42,8 @@ describe('keepOffline in a refresh', () => {
       expect(await html()).toContain(`src="${LOCAL}"`);
       expect(cachedSources(await html())).toEqual(new Map([[`${server.origin}/pic.png`, LOCAL]]));
       expect(hits).toBe(1);
+      const record = async () => (await reader.api.listFeeds())[0]!.health.offline;
+      expect(await record()).toEqual({ imagesStored: 1, imagesFailed: 0, fullTextStored: 0, fullTextFailed: 0, errors: [] });
 
       version = 2;
       expect(await reader.api.refresh()).toMatchObject({ updated: 1, failed: [] });
@@ -62,6 +64,7 @@ describe('keepOffline in a refresh', () => {
       expect(await reader.api.refresh()).toMatchObject({ updated: 1, failed: [] });
       expect(await html()).toContain('Version 4');
       expect(await html()).toContain(`src="${server.origin}/pic.png"`);
+      expect(await record()).toMatchObject({ imagesStored: 0, imagesFailed: 1, errors: [`media: status 503 for ${server.origin}/pic.png`] });
     } finally {
       await reader.close();
     }
