@@ -94,6 +94,10 @@ export interface Feed {
   folder: string;
   addedAt: string;
   fullText?: boolean;
+  /** `/media/…` path of the cached feed icon (issue 5). */
+  icon?: string;
+  /** ISO UTC of the last icon check, found or not: re-checked at most once a week. */
+  iconCheckedAt?: string;
   health: FeedHealth;
   http: FeedHttpState;
 }

@@ -7,8 +7,10 @@ import type { ReaderEvent, RefreshSummary } from '../ipc/contract';
 import type { LibraryData, Store } from '../storage/types';
 import { decodeBody } from './encoding';
 import { fetchFeed, FetchError, type FetchResult } from './fetcher';
+import { isNetworkError } from './connectivity';
 import { mediaSessionFor } from './media';
 import { keepOffline } from './offline';
+import { refreshFavicon } from './favicon';
 import { assignItemIds, hash } from './identity';
 import { sourceHashOf, toStoredItem } from './merge';
 import { parseFeed } from './parser';
@@ -37,7 +39,7 @@ const MOVES_TO_FOLLOW = 3;
 const SLICE_MS = 8;
 const FLUSH_EVERY = 50;
 
-type Outcome = { feedId: string; title: string; kind: 'updated' | 'unchanged' | 'failed'; newItems: number; error?: string };
+type Outcome = { feedId: string; title: string; kind: 'updated' | 'unchanged' | 'failed'; newItems: number; error?: string; network?: boolean };
 type Patch = { feedId: string; apply: (feed: Feed) => void };
 
 /** refreshFeeds: refresh the given feeds (default all that are due) and report what happened; never throws for one feed's failure. */
@@ -102,9 +104,10 @@ async function refreshDue(ctx: RefreshContext, feeds: Feed[], due: Feed[], setti
     total: feeds.length,
     updated: changed.length,
     unchanged: feeds.length - changed.length - outcomes.filter((o) => o.kind === 'failed').length,
-    failed: outcomes.filter((o) => o.kind === 'failed').map((o) => ({ feedId: o.feedId, title: o.title, error: o.error ?? 'failed' })),
+    failed: outcomes.filter((o) => o.kind === 'failed').map((o) => ({ feedId: o.feedId, title: o.title, error: o.error ?? 'failed', ...(o.network && { network: true }) })),
     newItems: outcomes.reduce((n, o) => n + o.newItems, 0),
     durationMs: Date.now() - started,
+    attempted: due.length,
   };
 }
 
@@ -168,6 +171,8 @@ async function ingest(ctx: RefreshContext, feed: Feed, res: Fetched, now: Date, 
     // Only small values go into the patch: it waits for the next library flush, the body must not.
     const health = { status, finalUrl, encoding, itemCount, ...(offline && { offline }) };
     const { title, link } = parsed;
+    // Issue 5: the icon is looked for on the side (weekly at most); it never holds up or fails a refresh.
+    if (ctx.offline !== false) void refreshFavicon(ctx, feed, parsed.icon, link);
     patches.push({
       feedId: feed.id,
       apply: (f) => {
@@ -273,9 +278,11 @@ function succeed(f: Feed, iso: string, health: Partial<FeedHealth>, http: Partia
 function fail(feed: Feed, e: unknown, now: Date, patches: Patch[]): Outcome {
   const raw = e instanceof Error ? e.message : String(e);
   const message = /^[a-z-]+: /.test(raw) ? raw : `processor: ${raw}`;
-  const failures = feed.health.consecutiveFailures + 1;
+  // An unreachable network is not the feed's fault: a fixed short retry, and the failure count stays.
+  const network = isNetworkError(e);
+  const failures = feed.health.consecutiveFailures + (network ? 0 : 1);
   const retryAfter = e instanceof FetchError ? e.retryAfterMs : undefined;
-  const delay = Math.min(DAY, retryAfter ?? BACKOFF_BASE * 2 ** Math.min(failures - 1, 10));
+  const delay = network ? BACKOFF_BASE : Math.min(DAY, retryAfter ?? BACKOFF_BASE * 2 ** Math.min(failures - 1, 10));
   const status = e instanceof FetchError ? e.status : undefined;
   patches.push({
     feedId: feed.id,
@@ -293,7 +300,7 @@ function fail(feed: Feed, e: unknown, now: Date, patches: Patch[]): Outcome {
       f.health = h;
     },
   });
-  return { feedId: feed.id, title: feed.title, kind: 'failed', newItems: 0, error: message };
+  return { feedId: feed.id, title: feed.title, kind: 'failed', newItems: 0, error: message, ...(network && { network: true }) };
 }
 
 async function applyPatches(store: Store, batch: Patch[]): Promise<void> {

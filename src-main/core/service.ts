@@ -4,7 +4,9 @@ import type { Feed, Item, Settings, TagRule } from './model';
 import type {
   AddFeedResult, Counts, ExportReport, ExportRequest, FeedView, ItemDetail, ItemPage, ItemQuery,
   ItemSummary, MarkAllRequest, OpmlReport, ReaderApi, ReaderEvent, RefreshSummary, StorageReport,
+  ConnectionStatus,
 } from '../ipc/contract';
+import { classifyRefresh, probeHost } from './connectivity';
 import type { OpenOptions, Reader } from './reader';
 import type { Store } from '../storage/types';
 import { openStore } from '../storage/store';
@@ -66,7 +68,11 @@ function startBackgroundJobs(service: ReaderService, store: Store): () => void {
   const tick = () => {
     const { refreshIntervalMinutes } = store.library().settings;
     const now = Date.now();
-    if (refreshIntervalMinutes > 0 && now - lastRefresh >= refreshIntervalMinutes * MINUTE) {
+    // Offline, a full refresh would only fail feed by feed: one cheap probe a minute instead.
+    if (!service.isOnline()) {
+      lastRefresh = now;
+      quietly(service.probe());
+    } else if (refreshIntervalMinutes > 0 && now - lastRefresh >= refreshIntervalMinutes * MINUTE) {
       lastRefresh = now;
       quietly(service.refresh());
     }
@@ -90,6 +96,8 @@ function startBackgroundJobs(service: ReaderService, store: Store): () => void {
 
 class ReaderService implements ReaderApi {
   private refreshing: Promise<RefreshSummary> | undefined;
+  private online = true;
+  private lastRefresh: string | undefined;
   private readonly removed = new Map<string, { feed: Feed; items: Item[]; content: Map<string, string> }>();
   private readonly search: SearchIndex;
 
@@ -126,6 +134,7 @@ class ReaderService implements ReaderApi {
     return {
       id: f.id, url: f.url, title: f.title, siteUrl: f.siteUrl, folder: f.folder,
       unread: t.unread, total: t.total, fullText: f.fullText ?? false, health: f.health,
+      ...(f.icon && { icon: f.icon }),
     };
   }
 
@@ -230,16 +239,51 @@ class ReaderService implements ReaderApi {
   }
 
   async refresh(feedIds?: string[]): Promise<RefreshSummary> {
+    // Offline, every feed is waiting out its retry: a refresh asked for then must try them all.
+    return this.runRefresh(feedIds, feedIds !== undefined || !this.online);
+  }
+
+  async status(): Promise<ConnectionStatus> {
+    return { online: this.online, refreshing: this.refreshing !== undefined, ...(this.lastRefresh && { lastRefresh: this.lastRefresh }) };
+  }
+
+  /** isOnline: whether the last refresh that fetched anything reached the network. */
+  isOnline(): boolean {
+    return this.online;
+  }
+
+  /** probe: while offline, try one TCP connect to a feed's host; on success go online and refresh every feed. */
+  async probe(): Promise<boolean> {
+    if (this.online || this.refreshing) return this.online;
+    const feeds = [...this.store.library().feeds].sort((a, b) => (b.health.lastSuccess ?? '').localeCompare(a.health.lastSuccess ?? ''));
+    const target = feeds[0];
+    if (!target || !(await probeHost(target.url))) return false;
+    this.setOnline(true);
+    await this.runRefresh(undefined, true);
+    return this.online;
+  }
+
+  private setOnline(online: boolean): void {
+    if (online === this.online) return;
+    this.online = online;
+    this.emit({ type: 'online', online });
+  }
+
+  private async runRefresh(feedIds: string[] | undefined, force: boolean): Promise<RefreshSummary> {
     // One refresh at a time: a second request waits for the running one, then runs its own.
     while (this.refreshing) await this.refreshing.catch(() => undefined);
     const { refreshFeeds } = await import('./processor');
     const run = refreshFeeds(
-      { store: this.store, rules: this.store.getTagRules(), emit: this.emit, now: this.now, force: feedIds !== undefined },
+      { store: this.store, rules: this.store.getTagRules(), emit: this.emit, now: this.now, force },
       feedIds,
     );
     this.refreshing = run;
     try {
-      return await run;
+      const summary = await run;
+      this.lastRefresh = this.now().toISOString();
+      const state = classifyRefresh(summary);
+      if (state !== 'unknown') this.setOnline(state === 'online');
+      return summary;
     } finally {
       this.refreshing = undefined;
       await this.trimMedia().catch(() => undefined);

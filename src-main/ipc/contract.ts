@@ -95,9 +95,20 @@ export interface RefreshSummary {
   total: number;
   updated: number;
   unchanged: number;
-  failed: { feedId: string; title: string; error: string }[];
+  /** `network`: the failure was network-level (no route, refused, timeout), not an HTTP status or bad feed. */
+  failed: { feedId: string; title: string; error: string; network?: boolean }[];
   newItems: number;
   durationMs: number;
+  /** How many feeds this refresh actually fetched (the rest were not due). */
+  attempted?: number;
+}
+
+/** ConnectionStatus: what the app knows about the network and the refresh in progress. */
+export interface ConnectionStatus {
+  online: boolean;
+  refreshing: boolean;
+  /** ISO time the last refresh finished. */
+  lastRefresh?: string;
 }
 
 export interface OpmlReport {
@@ -143,6 +154,8 @@ export interface ReaderApi {
   restoreFeed(id: string): Promise<void>;
   updateFeed(id: string, patch: { title?: string; folder?: string; fullText?: boolean }): Promise<FeedView>;
   refresh(feedIds?: string[]): Promise<RefreshSummary>;
+  /** Whether the last refreshes reached the network, and whether one is running. */
+  status(): Promise<ConnectionStatus>;
   listItems(query: ItemQuery): Promise<ItemPage>;
   getItem(id: string): Promise<ItemDetail | null>;
   setRead(ids: string[], read: boolean): Promise<number>;
@@ -177,7 +190,7 @@ export const METHODS = [
   'getItem', 'setRead', 'markAllRead', 'setStarred', 'setItemTags', 'counts', 'listTags',
   'getTagRules', 'setTagRules', 'previewTagRule', 'applyTagRules', 'listSavedSearches',
   'saveSearch', 'deleteSavedSearch', 'importOpml', 'exportOpml', 'exportMarkdown', 'getSettings',
-  'updateSettings', 'storageReport', 'clearMediaCache',
+  'updateSettings', 'storageReport', 'clearMediaCache', 'status',
 ] as const satisfies readonly Method[];
 
 // A compile-time check that METHODS lists every method of ReaderApi.

@@ -64,6 +64,7 @@ export const ARG_SCHEMAS = {
     v.strictObject({ title: v.optional(text(500)), folder: v.optional(folder), fullText: v.optional(v.boolean()) }),
   ]),
   refresh: v.union([v.strictTuple([]), v.strictTuple([v.optional(ids)])]),
+  status: v.strictTuple([]),
   listItems: v.strictTuple([itemQuery]),
   getItem: v.strictTuple([id]),
   setRead: v.strictTuple([ids, v.boolean()]),

@@ -35,6 +35,8 @@ export function takeToken(): string {
 }
 
 type Invoke = (method: Method, args: unknown[]) => Promise<ApiResult<unknown>>;
+// Whether the browser's event stream to `tidings serve` is up: not the same as the network being up.
+const linkListeners = new Set<(up: boolean) => void>();
 type Subscribe = (listener: (e: ReaderEvent) => void) => () => void;
 
 function httpTransport(): { invoke: Invoke; subscribe: Subscribe } {
@@ -68,8 +70,8 @@ function httpTransport(): { invoke: Invoke; subscribe: Subscribe } {
         // A malformed frame is dropped; the next one still arrives.
       }
     };
-    source.onopen = () => listener({ type: 'online', online: true });
-    source.onerror = () => listener({ type: 'online', online: false });
+    source.onopen = () => linkListeners.forEach((l) => l(true));
+    source.onerror = () => linkListeners.forEach((l) => l(false));
     return () => source.close();
   };
   return { invoke, subscribe };
@@ -101,6 +103,12 @@ export const api = new Proxy({} as ReaderApi, {
 /** onEvent: listen to push events (refresh progress, changed items); returns the unsubscribe. */
 export function onEvent(listener: (e: ReaderEvent) => void): () => void {
   return transport.subscribe(listener);
+}
+
+/** onLink: follow whether the connection to the Tidings server is up (always, in the desktop app); returns the unsubscribe. */
+export function onLink(listener: (up: boolean) => void): () => void {
+  linkListeners.add(listener);
+  return () => linkListeners.delete(listener);
 }
 
 /** isDesktop: whether the reader runs inside the Electron app. */

@@ -1,7 +1,7 @@
 // The reader's controller: the selected view and filters, the open item, and every action the
 // UI offers. Components call these methods; only api.ts talks to the core.
 import type { ItemDetail, ItemSummary, ReaderEvent } from '../../../src-main/ipc/contract';
-import { api, onEvent } from './api';
+import { api, onEvent, onLink } from './api';
 import { Library } from './library.svelte';
 import { notices } from './notices.svelte';
 import { loadPref, savePref } from './prefs';
@@ -20,7 +20,10 @@ export class Reader {
   detail = $state<ItemDetail | null>(null);
   detailError = $state<string | null>(null);
   progress = $state<{ done: number; total: number; failed: number; running: boolean } | null>(null);
+  /** Whether the last refresh reached the network (false: reading from the library only). */
   online = $state(true);
+  /** Whether the connection to the Tidings server itself is up (browser mode). */
+  linked = $state(true);
   dialog = $state<Dialog>('none');
   /** What the export dialog exports: explicit ids, or the current query when null. */
   exportIds = $state<string[] | null>(null);
@@ -33,8 +36,26 @@ export class Reader {
   /** start: load the library and the first page, then follow push events. */
   async start(): Promise<() => void> {
     const off = onEvent((e) => this.onEvent(e));
+    const offLink = onLink((up) => {
+      this.linked = up;
+      // Events sent while the link was down are lost: ask again.
+      if (up) void this.checkStatus();
+    });
+    void this.checkStatus();
     await this.retry();
-    return off;
+    return () => {
+      off();
+      offLink();
+    };
+  }
+
+  /** checkStatus: read whether the core is online (the 'online' event only reports changes). */
+  async checkStatus(): Promise<void> {
+    try {
+      this.online = (await api.status()).online;
+    } catch {
+      // An older or unreachable core: keep what the events said.
+    }
   }
 
   /** retry: (re)load the library and the timeline, showing a failure instead of a blank screen. */
