@@ -78,9 +78,24 @@ export interface IconContext {
 }
 
 const checking = new WeakMap<Store, Set<string>>();
+const running = new WeakMap<Store, Set<Promise<void>>>();
+
+/** iconsSettled: resolves when every icon check started for this store has ended (a closing CLI waits for them). */
+export async function iconsSettled(store: Store): Promise<void> {
+  const set = running.get(store);
+  while (set?.size) await Promise.all(set);
+}
 
 /** refreshFavicon: when due (or the cached file is gone), look for the feed's icon and save it and the check time to the library; never throws. */
-export async function refreshFavicon(ctx: IconContext, feed: Feed, parsedIcon: string | undefined, siteUrl?: string): Promise<void> {
+export function refreshFavicon(ctx: IconContext, feed: Feed, parsedIcon: string | undefined, siteUrl?: string): Promise<void> {
+  const set = running.get(ctx.store) ?? new Set<Promise<void>>();
+  running.set(ctx.store, set);
+  const p = checkIcon(ctx, feed, parsedIcon, siteUrl).finally(() => set.delete(p));
+  set.add(p);
+  return p;
+}
+
+async function checkIcon(ctx: IconContext, feed: Feed, parsedIcon: string | undefined, siteUrl?: string): Promise<void> {
   const busy = checking.get(ctx.store) ?? new Set<string>();
   checking.set(ctx.store, busy);
   if (busy.has(feed.id)) return;

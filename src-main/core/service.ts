@@ -7,6 +7,7 @@ import type {
   ConnectionStatus,
 } from '../ipc/contract';
 import { classifyRefresh, probeHost } from './connectivity';
+import { hostOf } from './scheduler';
 import type { OpenOptions, Reader } from './reader';
 import type { Store } from '../storage/types';
 import { openStore } from '../storage/store';
@@ -96,6 +97,7 @@ function startBackgroundJobs(service: ReaderService, store: Store): () => void {
 
 class ReaderService implements ReaderApi {
   private refreshing: Promise<RefreshSummary> | undefined;
+  private refreshed = false;
   private online = true;
   private lastRefresh: string | undefined;
   private readonly removed = new Map<string, { feed: Feed; items: Item[]; content: Map<string, string> }>();
@@ -117,6 +119,11 @@ class ReaderService implements ReaderApi {
   /** idle: resolves when no refresh is running. */
   async idle(): Promise<void> {
     await this.refreshing?.catch(() => undefined);
+    if (this.refreshed) {
+      // Icons are fetched beside the refresh; a closing CLI must not cut them off half-way.
+      const { iconsSettled } = await import('./favicon');
+      await iconsSettled(this.store);
+    }
   }
 
   private settings(): Settings {
@@ -263,6 +270,16 @@ class ReaderService implements ReaderApi {
     return this.online;
   }
 
+  private async otherHostAnswers(summary: RefreshSummary): Promise<boolean> {
+    const feeds = this.store.library().feeds;
+    const failed = new Set(summary.failed.map((f) => f.feedId));
+    const failedHosts = new Set(feeds.filter((f) => failed.has(f.id)).map((f) => hostOf(f.url)));
+    const other = feeds
+      .filter((f) => f.health.lastSuccess && !failedHosts.has(hostOf(f.url)))
+      .sort((a, b) => (b.health.lastSuccess ?? '').localeCompare(a.health.lastSuccess ?? ''))[0];
+    return other ? probeHost(other.url, 3000) : false;
+  }
+
   private setOnline(online: boolean): void {
     if (online === this.online) return;
     this.online = online;
@@ -273,6 +290,7 @@ class ReaderService implements ReaderApi {
     // One refresh at a time: a second request waits for the running one, then runs its own.
     while (this.refreshing) await this.refreshing.catch(() => undefined);
     const { refreshFeeds } = await import('./processor');
+    this.refreshed = true;
     const run = refreshFeeds(
       { store: this.store, rules: this.store.getTagRules(), emit: this.emit, now: this.now, force },
       feedIds,
@@ -281,7 +299,9 @@ class ReaderService implements ReaderApi {
     try {
       const summary = await run;
       this.lastRefresh = this.now().toISOString();
-      const state = classifyRefresh(summary);
+      let state = classifyRefresh(summary);
+      // Some feeds failing may just be dead hosts: going offline needs a host not tried to be silent too.
+      if (state === 'offline' && this.online && (await this.otherHostAnswers(summary))) state = 'online';
       if (state !== 'unknown') this.setOnline(state === 'online');
       return summary;
     } finally {

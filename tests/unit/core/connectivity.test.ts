@@ -212,4 +212,36 @@ describe('the service online state', () => {
       await stop();
     }
   });
+
+  it('stays online when only some feeds fail and another feed host still answers', async () => {
+    const start = async () => {
+      const server = createServer((_req, res) => void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(RSS));
+      await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+      return { server, port: (server.address() as AddressInfo).port };
+    };
+    const stop = (server: Server) => new Promise<void>((ok) => (server.closeAllConnections(), server.close(() => ok())));
+    const a = await start();
+    const b = await start();
+    const reader = await openReader({ dataDir: join(await mkdtemp(join(tmpdir(), 'tidings-partial-')), 'data') });
+    const events: ReaderEvent[] = [];
+    reader.onEvent((e) => events.push(e));
+    try {
+      const fa = await reader.api.addFeed(`http://127.0.0.1:${a.port}/feed.xml`);
+      await reader.api.addFeed(`http://127.0.0.1:${b.port}/feed.xml`);
+      if (fa.kind !== 'added') throw new Error('not added');
+      await stop(a.server);
+      // Only the dead feed is refreshed: every attempted feed failed, yet the other host answers.
+      const summary = await reader.api.refresh([fa.feed.id]);
+      expect(summary.failed).toEqual([expect.objectContaining({ network: true })]);
+      expect((await reader.api.status()).online).toBe(true);
+      await stop(b.server);
+      await reader.api.refresh([fa.feed.id]);
+      expect((await reader.api.status()).online).toBe(false);
+      expect(events.filter((e) => e.type === 'online')).toEqual([{ type: 'online', online: false }]);
+    } finally {
+      await reader.close();
+      await stop(a.server);
+      await stop(b.server);
+    }
+  });
 });
