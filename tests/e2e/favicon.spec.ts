@@ -1,7 +1,7 @@
 // Feed icons offline (issue 5): a feed that declares an icon shows it in the sidebar, and still
 // does once the feed's server is gone, because the icon is served from the media cache.
 import { test, expect, type Page } from '@playwright/test';
-import { serve, tempDataDir, type Served } from './fixtures';
+import { serve, tempDataDir, type Served, callApi } from './fixtures';
 import { rssFeed } from './reader-feeds';
 import { startServer, type TestServer } from '../helpers/http';
 import { png } from '../helpers/png';
@@ -18,16 +18,6 @@ test.afterEach(async () => {
 
 const ICON = png(16, 16, [30, 120, 220]);
 
-async function callApi(s: Served, method: string, ...args: unknown[]): Promise<unknown> {
-  const res = await fetch(`${s.origin}/api/${method}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${s.token}` },
-    body: JSON.stringify({ args }),
-  });
-  const body = (await res.json()) as { ok: boolean; value?: unknown; error?: { message: string } };
-  if (!body.ok) throw new Error(`${method}: ${body.error?.message}`);
-  return body.value;
-}
 
 const iconOf = (page: Page, title: string) => page.getByRole('treeitem', { name: title }).locator('img');
 

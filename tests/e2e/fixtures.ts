@@ -92,3 +92,15 @@ export async function feedServer(files: Record<string, { body: string; type?: st
 export function corpusFile(rel: string): Promise<string> {
   return readFile(join(REPO, '../shared/corpus', rel), 'utf8');
 }
+
+/** callApi: one ReaderApi call over the HTTP transport, as the page makes it; throws on `{ ok: false }`. */
+export async function callApi(s: Served, method: string, ...args: unknown[]): Promise<unknown> {
+  const res = await fetch(`${s.origin}/api/${method}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${s.token}` },
+    body: JSON.stringify({ args }),
+  });
+  const body = (await res.json()) as { ok: boolean; value?: unknown; error?: { message: string } };
+  if (!body.ok) throw new Error(`${method}: ${body.error?.message}`);
+  return body.value;
+}

@@ -5,7 +5,7 @@
 import { expect, test, type Dialog, type Page } from '@playwright/test';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { feedServer, serve, tempDataDir, type FeedServer, type Served } from './fixtures';
+import { feedServer, serve, tempDataDir, type FeedServer, type Served, callApi } from './fixtures';
 import { hostileItems, hostileRss } from '../fixtures/hostile/items';
 
 let served: Served | undefined;
@@ -20,16 +20,6 @@ test.afterEach(async () => {
   served = feeds = canary = undefined;
 });
 
-async function callApi(s: Served, method: string, ...args: unknown[]): Promise<unknown> {
-  const res = await fetch(`${s.origin}/api/${method}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${s.token}` },
-    body: JSON.stringify({ args }),
-  });
-  const body = (await res.json()) as { ok: boolean; value?: unknown; error?: { message: string } };
-  if (!body.ok) throw new Error(`${method}: ${body.error?.message}`);
-  return body.value;
-}
 
 /** A server whose every hit is a failure: only an attack could make anything contact it. */
 async function canaryServer(hits: string[]): Promise<string> {

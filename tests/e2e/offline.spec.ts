@@ -1,7 +1,7 @@
 // Offline means offline (issue 8): refresh a feed whose articles carry images from a local server,
 // stop that server, then read every article in Chromium: each image shows, and nothing fails.
 import { test, expect, type Page } from '@playwright/test';
-import { serve, tempDataDir, type Served } from './fixtures';
+import { serve, tempDataDir, type Served, callApi } from './fixtures';
 import { rssFeed, type FeedEntry } from './reader-feeds';
 import { startServer, type TestServer } from '../helpers/http';
 import { png } from '../helpers/png';
@@ -43,16 +43,6 @@ const ENTRIES: FeedEntry[] = [
   { title: 'Words only', ageMs: 4 * HOUR, categories: [], body: '<p>No pictures in this one.</p>' },
 ];
 
-async function callApi(s: Served, method: string, ...args: unknown[]): Promise<unknown> {
-  const res = await fetch(`${s.origin}/api/${method}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${s.token}` },
-    body: JSON.stringify({ args }),
-  });
-  const body = (await res.json()) as { ok: boolean; value?: unknown; error?: { message: string } };
-  if (!body.ok) throw new Error(`${method}: ${body.error?.message}`);
-  return body.value;
-}
 
 const items = (page: Page) => page.getByRole('listbox', { name: 'Items' }).getByRole('option');
 

@@ -1,7 +1,7 @@
 // The reader in browser mode, driven by roles and keys (DESIGN §5), against the real `tidings serve`
 // and feeds served from 127.0.0.1.
 import { test, expect, type Page } from '@playwright/test';
-import { corpusFile, feedServer, serve, tempDataDir, type FeedServer, type Served } from './fixtures';
+import { corpusFile, feedServer, serve, tempDataDir, type FeedServer, type Served, callApi } from './fixtures';
 import { join } from 'node:path';
 import { readdir, readFile } from 'node:fs/promises';
 import { REPO } from '../helpers/paths';
@@ -26,17 +26,6 @@ const ENTRIES: FeedEntry[] = [
   { title: 'Very old tablet review', ageMs: 20 * DAY, categories: ['Apple'], body: '<p>Tablets.</p>' },
 ];
 
-/** callApi: one ReaderApi call over the HTTP transport, as the page makes it. */
-async function callApi(s: Served, method: string, ...args: unknown[]): Promise<unknown> {
-  const res = await fetch(`${s.origin}/api/${method}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${s.token}` },
-    body: JSON.stringify({ args }),
-  });
-  const body = (await res.json()) as { ok: boolean; value?: unknown; error?: { message: string } };
-  if (!body.ok) throw new Error(`${method}: ${body.error?.message}`);
-  return body.value;
-}
 
 /** startWithFeed: a served library subscribed to one generated feed, refreshed, opened in the page. */
 async function startWithFeed(page: Page, entries: FeedEntry[] = ENTRIES, title = 'Example Tech'): Promise<Served> {

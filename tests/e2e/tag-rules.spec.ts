@@ -2,7 +2,7 @@
 // it would tag, saving and applying it tags them, and the sidebar's tag filter shows and selects them.
 import { test, expect, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { feedServer, serve, tempDataDir, type FeedServer, type Served } from './fixtures';
+import { feedServer, serve, tempDataDir, type FeedServer, type Served, callApi } from './fixtures';
 import { rssFeed, type FeedEntry } from './reader-feeds';
 
 let served: Served | undefined;
@@ -27,16 +27,6 @@ const ENTRIES: FeedEntry[] = [
 ];
 const MATCHING = [ENTRIES[0]!.title, ENTRIES[2]!.title, ENTRIES[4]!.title];
 
-async function callApi(s: Served, method: string, ...args: unknown[]): Promise<unknown> {
-  const res = await fetch(`${s.origin}/api/${method}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${s.token}` },
-    body: JSON.stringify({ args }),
-  });
-  const body = (await res.json()) as { ok: boolean; value?: unknown; error?: { message: string } };
-  if (!body.ok) throw new Error(`${method}: ${body.error?.message}`);
-  return body.value;
-}
 
 const items = (page: Page) => page.getByRole('listbox', { name: 'Items' }).getByRole('option');
 const tagGroup = (page: Page) => page.getByRole('group', { name: 'Tags' });

@@ -1,6 +1,6 @@
 // Subscription, OPML and export actions: each calls the API, updates the shared state and tells
 // the reader what happened (with undo where it can be undone).
-import type { AddFeedResult, ExportReport, FeedView, OpmlReport } from '../../../src-main/ipc/contract';
+import type { AddFeedResult, ExportReport, FeedView, OpmlReport, StorageReport } from '../../../src-main/ipc/contract';
 import { api } from './api';
 import { notices } from './notices.svelte';
 import { reader } from './reader.svelte';
@@ -36,7 +36,7 @@ export async function removeFeed(feed: FeedView): Promise<void> {
 }
 
 /** updateFeed: rename a feed or move it to another folder. */
-export async function updateFeed(feed: FeedView, patch: { title?: string; folder?: string }): Promise<void> {
+export async function updateFeed(feed: FeedView, patch: { title?: string; folder?: string; fullText?: boolean }): Promise<void> {
   try {
     await api.updateFeed(feed.id, patch);
     await reader.library.reloadFeeds();
@@ -106,5 +106,26 @@ export async function exportMarkdown(dir: string, ids: string[] | null): Promise
   } catch (err) {
     notices.error(err);
     return null;
+  }
+}
+
+/** storageReport: the data dir's size by part, or null when it cannot be read. */
+export async function storageReport(): Promise<StorageReport | null> {
+  try {
+    return await api.storageReport();
+  } catch (err) {
+    notices.error(err);
+    return null;
+  }
+}
+
+/** clearMediaCache: delete the cached images (articles point at the web again until the next refresh). */
+export async function clearMediaCache(): Promise<boolean> {
+  try {
+    await api.clearMediaCache();
+    return true;
+  } catch (err) {
+    notices.error(err);
+    return false;
   }
 }
