@@ -14,8 +14,12 @@ function chromiumPath(): string | undefined {
 export default defineConfig({
   testDir: 'tests/e2e',
   testMatch: '**/*.spec.ts',
-  // The README screenshots are a tool, not a test: `npm run screenshots` writes them to docs/.
-  testIgnore: process.env.TIDINGS_SCREENSHOTS ? [] : ['**/reader-screenshots.spec.ts'],
+  // Tools, not tests: `npm run screenshots` writes the README pictures, `npm run bench -- timeline`
+  // measures the 100,000-item timeline. Each runs only when asked for.
+  testIgnore: [
+    ...(process.env.TIDINGS_SCREENSHOTS ? [] : ['**/reader-screenshots.spec.ts']),
+    ...(process.env.TIDINGS_BENCH ? [] : ['**/reader-perf.spec.ts']),
+  ],
   timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,

@@ -5,13 +5,19 @@ const BENCHES: Record<string, () => Promise<{ run(args: string[]): Promise<unkno
   refresh: () => import('./refresh'),
   export: () => import('./export'),
   library: () => import('./library'),
+  timeline: () => import('./timeline'),
 };
 
-const [name = '', ...args] = process.argv.slice(2);
-const load = BENCHES[name];
-if (!load) {
-  console.error(`bench: unknown benchmark "${name}"; choose one of: ${Object.keys(BENCHES).join(', ')}`);
-  process.exit(2);
+const [name, ...args] = process.argv.slice(2);
+// No name runs them all, the long refresh comparison last.
+const names = name ? [name] : ['library', 'timeline', 'export', 'refresh'];
+for (const n of names) {
+  const load = BENCHES[n];
+  if (!load) {
+    console.error(`bench: unknown benchmark "${n}"; choose one of: ${Object.keys(BENCHES).join(', ')}`);
+    process.exit(2);
+  }
+  console.log(`bench: ${n}`);
+  const results = await (await load()).run(args);
+  if (Array.isArray(results)) for (const r of results) console.log(JSON.stringify(r));
 }
-const results = await (await load()).run(args);
-if (Array.isArray(results)) for (const r of results) console.log(JSON.stringify(r));

@@ -1,6 +1,7 @@
 // The timeline on a 100,000-item library (issue 5): the page opens, only the visible rows are in
 // the DOM, scrolling through 10,000 rows keeps frames short, and opening an item is quick.
-// Figures are printed (and attached to the report); bounds are loose because CI machines are shared.
+// A measurement, not a test: `npm run bench -- timeline` runs it and prints the figures against
+// their targets (p95 frame < 16.7 ms, open < 50 ms). It stays out of `npm test` (playwright.config.ts).
 import { test, expect } from '@playwright/test';
 import { openStore } from '../../src-main/storage/store';
 import type { Feed, Item } from '../../src-main/core/model';
@@ -111,7 +112,4 @@ test('a 100,000-item timeline opens, scrolls 10,000 rows and opens items quickly
   };
   console.log(`reader-perf: ${JSON.stringify(figures)}`);
   test.info().annotations.push({ type: 'figures', description: JSON.stringify(figures) });
-  // Targets are p95 < 16.7 ms and < 50 ms to open; the bounds allow for a shared, GPU-less runner.
-  expect(figures.frameP95Ms).toBeLessThan(3 * 16.7);
-  expect(figures.openItemP50Ms).toBeLessThan(100);
 });
