@@ -128,7 +128,9 @@ export async function startHttpServer(opts: ServeOptions): Promise<RunningServer
   }
 
   await new Promise<void>((ok, fail) => {
-    server.once('error', fail);
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      fail(err.code === 'EADDRINUSE' ? new Error(`server: port ${opts.port} on 127.0.0.1 is already in use; choose another with --port, or 0 for any`) : err),
+    );
     server.listen(opts.port ?? 0, '127.0.0.1', () => ok());
   });
   port = (server.address() as AddressInfo).port;

@@ -99,6 +99,12 @@ describe('tidings serve transport', () => {
     }
   });
 
+  it('says which port is taken instead of failing obscurely', async () => {
+    await expect(startHttpServer({ reader, staticDir, port: server.port })).rejects.toThrow(
+      new RegExp(`server: port ${server.port} on 127\\.0\\.0\\.1 is already in use`),
+    );
+  });
+
   it('streams events over SSE to a client holding the token', async () => {
     const got = await new Promise<string>((ok, fail) => {
       const req = request(
