@@ -3,7 +3,7 @@
 // the texts (titles, summaries, links) one JSON object per item, so one item can be parsed without
 // the rest, and an unchanged item is written back byte for byte. Together the two lines are one
 // ordinary JSON document, so a hand-edited (even re-indented) file still loads, by the slow path.
-import type { Enclosure, Item } from '../core/model';
+import type { Item } from '../core/model';
 import { DamageError, parseJsonText } from './damage';
 
 export const ITEMS_FORMAT = 'tidings-items';
@@ -26,20 +26,11 @@ export interface ShardHead {
   pruned: Record<string, number>;
 }
 
-/** BodyItem: the text of one item. */
-export interface BodyItem {
-  guid?: string;
-  link?: string;
-  title: string;
-  author?: string;
-  published: string;
-  dateGuessed?: boolean;
-  fetched: string;
-  summary: string;
-  categories: string[];
-  userTags?: { added: string[]; removed: string[] };
-  enclosures?: Enclosure[];
-}
+/** BodyItem: the text of one item — the Item fields kept in an items file's second line. */
+export type BodyItem = Pick<
+  Item,
+  'guid' | 'link' | 'title' | 'author' | 'published' | 'dateGuessed' | 'fetched' | 'summary' | 'categories' | 'userTags' | 'enclosures'
+>;
 
 /** BODY_OPEN: how the body line starts; item texts follow, comma-separated, then BODY_CLOSE. */
 export const BODY_OPEN = Buffer.from('"body":[');
