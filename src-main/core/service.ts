@@ -19,6 +19,7 @@ import { SearchIndex } from './search';
 import { buildOpml, parseOpml, planImport } from './opml';
 import { computeTags, matchRule } from './tags';
 import { htmlToText } from './text';
+import { sameFeedKey } from './opml-url';
 import { pruneLibrary } from './retention';
 import { dirSize } from './disk';
 import { join } from 'node:path';
@@ -188,8 +189,9 @@ class ReaderService implements ReaderApi {
   }
 
   private findFeedByUrl(url: string): Feed | undefined {
-    const key = urlKey(url);
-    return this.store.library().feeds.find((f) => urlKey(f.url) === key);
+    // The same key OPML import merges duplicates on, so both paths agree on "already subscribed".
+    const key = sameFeedKey(url);
+    return this.store.library().feeds.find((f) => sameFeedKey(f.url) === key);
   }
 
   async removeFeed(id: string): Promise<void> {
@@ -579,15 +581,6 @@ function normTag(t: string): string {
   return t.trim().toLowerCase().replace(/\s+/g, '-');
 }
 
-function urlKey(url: string): string {
-  const u = url.trim().replace(/^feed:(\/\/)?/i, '');
-  try {
-    const p = new URL(u.includes('://') ? u : `https://${u}`);
-    return `${p.host.toLowerCase()}${p.pathname.replace(/\/$/, '')}${p.search}`;
-  } catch {
-    return u;
-  }
-}
 
 function sameSet(a: string[], b: string[]): boolean {
   if (a.length !== b.length) return false;
