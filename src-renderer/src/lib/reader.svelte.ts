@@ -144,20 +144,23 @@ export class Reader {
   async setRead(items: ItemSummary[], read: boolean): Promise<void> {
     const changed = items.filter((i) => i.read !== read);
     if (!changed.length) return;
+    const ids = changed.map((i) => i.id);
     this.applyRead(changed, read);
     const echo = this.echoes.expect(changed.map((i) => i.feedId));
     try {
-      if ((await api.setRead(changed.map((i) => i.id), read)) === 0) this.echoes.drop(echo);
+      if ((await api.setRead(ids, read)) === 0) this.echoes.drop(echo);
     } catch (err) {
       this.echoes.drop(echo);
       this.applyRead(changed, !read);
       notices.error(err);
+    } finally {
+      this.timeline.settle(ids);
     }
   }
 
   private applyRead(items: ItemSummary[], read: boolean): void {
     for (const it of items) {
-      this.timeline.patch(it.id, { read });
+      this.timeline.patch(it.id, { read }, true);
       if (this.detail?.id === it.id) this.detail.read = read;
       this.library.adjustUnread(it, read ? -1 : 1);
     }
@@ -177,7 +180,7 @@ export class Reader {
     if (!it) return;
     const starred = !(this.timeline.find(it.id)[0]?.starred ?? it.starred);
     const apply = (v: boolean) => {
-      this.timeline.patch(it.id, { starred: v });
+      this.timeline.patch(it.id, { starred: v }, true);
       if (this.detail?.id === it.id) this.detail.starred = v;
       this.library.counts.starred = Math.max(0, this.library.counts.starred + (v ? 1 : -1));
     };
@@ -189,6 +192,8 @@ export class Reader {
       this.echoes.drop(echo);
       apply(!starred);
       notices.error(err);
+    } finally {
+      this.timeline.settle([it.id]);
     }
   }
 

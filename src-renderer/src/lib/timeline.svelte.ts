@@ -2,6 +2,7 @@
 // are fetched, so a 100,000-item library costs a few hundred rows of memory.
 import type { ItemQuery, ItemSummary } from '../../../src-main/ipc/contract';
 import { api } from './api';
+import { Edits } from './edits';
 
 export const PAGE_SIZE = 100;
 
@@ -29,6 +30,7 @@ export class Timeline {
   private query: ItemQuery = {};
   private gen = 0;
   private inflight = new Set<number>();
+  private edits = new Edits();
 
   /** reset: show a new query from the top. */
   async reset(query: ItemQuery): Promise<void> {
@@ -71,13 +73,14 @@ export class Timeline {
     await Promise.all(wanted);
   }
 
-  /** patch: replace the loaded rows carrying an id with changed copies. */
-  patch(id: string, change: Partial<ItemSummary>): void {
-    this.patchMany(new Set([id]), change);
+  /** patch: replace the loaded rows carrying an id with changed copies; `pending` until settle. */
+  patch(id: string, change: Partial<ItemSummary>, pending = false): void {
+    this.patchMany(new Set([id]), change, pending);
   }
 
   /** patchMany: change many loaded rows at once (mark all read). */
-  patchMany(ids: Set<string>, change: Partial<ItemSummary>): void {
+  patchMany(ids: Set<string>, change: Partial<ItemSummary>, pending = false): void {
+    this.edits.record(ids, change, pending);
     const pages: Record<number, ItemSummary[]> = {};
     let touched = false;
     for (const [p, page] of Object.entries(this.pages)) {
@@ -85,6 +88,11 @@ export class Timeline {
     }
     if (touched) this.pages = pages;
     if (this.sticky && ids.has(this.sticky.row.id)) this.sticky = { ...this.sticky, row: { ...this.sticky.row, ...change } };
+  }
+
+  /** settle: the core has answered for rows patched as pending. */
+  settle(ids: Iterable<string>): void {
+    this.edits.settle(ids);
   }
 
   /** find: the loaded rows carrying an id. */
@@ -112,10 +120,16 @@ export class Timeline {
     const near = this.toServer(this.firstVisible);
     const keep = Object.keys(this.pages).map(Number).filter((p) => Math.abs(p * PAGE_SIZE - near) <= 2 * PAGE_SIZE);
     if (!keep.includes(0)) keep.push(0);
-    const results = await Promise.all(keep.map((p) => api.listItems({ ...this.query, offset: p * PAGE_SIZE, limit: PAGE_SIZE })));
+    const started = this.edits.start();
+    let results;
+    try {
+      results = await Promise.all(keep.map((p) => api.listItems({ ...this.query, offset: p * PAGE_SIZE, limit: PAGE_SIZE })));
+    } finally {
+      this.edits.finish(started);
+    }
     if (gen !== this.gen) return;
     const pages: Record<number, ItemSummary[]> = {};
-    keep.forEach((p, i) => (pages[p] = results[i]!.items));
+    keep.forEach((p, i) => (pages[p] = this.edits.overlay(results[i]!.items, started)));
     this.inflight.clear();
     this.pages = pages;
     this.serverTotal = results[0]!.total;
@@ -129,15 +143,17 @@ export class Timeline {
   private async loadPage(p: number): Promise<void> {
     const gen = this.gen;
     this.inflight.add(p);
+    const started = this.edits.start();
     try {
       const page = await api.listItems({ ...this.query, offset: p * PAGE_SIZE, limit: PAGE_SIZE });
       if (gen !== this.gen) return;
-      this.pages = { ...this.pages, [p]: page.items };
+      this.pages = { ...this.pages, [p]: this.edits.overlay(page.items, started) };
       this.serverTotal = page.total;
       this.error = null;
     } catch (err) {
       if (gen === this.gen) this.error = err instanceof Error ? err.message : String(err);
     } finally {
+      this.edits.finish(started);
       if (gen === this.gen) {
         this.inflight.delete(p);
         this.ready = true;
