@@ -4,6 +4,7 @@
 import { Readability } from '@mozilla/readability';
 import { JSDOM, VirtualConsole } from 'jsdom';
 import type { Item } from './model';
+import type { FullText } from '../storage/types';
 import { decodeBody } from './encoding';
 import { fetchFeed } from './fetcher';
 import { isPrivateHost, sanitizeHtml } from './sanitizer';
@@ -57,19 +58,21 @@ export function suggestFullText(texts: readonly string[]): boolean {
   return lengths[Math.floor(lengths.length / 2)]! < SHORT_TEXT;
 }
 
-/** fetchFullTexts: fetch and extract the page of each item, storing the article as its content (by id); failures recorded, never thrown. */
-export async function fetchFullTexts(items: readonly Item[], content: Map<string, string>, opts: FullTextOptions): Promise<{ stored: number; failed: number }> {
+/** fetchFullTexts: fetch and extract the page of each item into `out` (by id): the article, or why there is none; never throws. */
+export async function fetchFullTexts(items: readonly Item[], out: Map<string, FullText>, opts: FullTextOptions): Promise<{ stored: number; failed: number }> {
   const queue = items.filter((i) => i.link);
   let stored = 0;
   let failed = 0;
   const worker = async (): Promise<void> => {
     for (let item = queue.shift(); item; item = queue.shift()) {
       try {
-        content.set(item.id, await fullTextOf(item.link!, opts));
+        out.set(item.id, { html: await fullTextOf(item.link!, opts) });
         stored++;
       } catch (e) {
         failed++;
-        opts.errors?.push(`${item.id}: ${e instanceof Error ? e.message : String(e)}`);
+        const error = e instanceof Error ? e.message : String(e);
+        out.set(item.id, { error });
+        opts.errors?.push(`${item.id}: ${error}`);
       }
     }
   };

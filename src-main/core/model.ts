@@ -67,6 +67,8 @@ export interface OfflineRecord {
   fullTextFailed: number;
   /** At most a few module-prefixed messages (`media: status 404 for https://…`). */
   errors: string[];
+  /** The feed's items looked like short summaries only: fetching the full article is suggested. */
+  summaryOnly?: boolean;
 }
 
 /** HTTP cache validators and change detection for one feed. */

@@ -4,7 +4,7 @@
 import type { Feed, FeedHealth, FeedHttpState, Item, ParsedFeed, Settings, TagRule } from './model';
 import { DEFAULT_SETTINGS } from './model';
 import type { ReaderEvent, RefreshSummary } from '../ipc/contract';
-import type { LibraryData, Store } from '../storage/types';
+import type { FeedUpdate, LibraryData, Store } from '../storage/types';
 import { decodeBody } from './encoding';
 import { fetchFeed, FetchError, type FetchResult } from './fetcher';
 import { isNetworkError } from './connectivity';
@@ -160,10 +160,11 @@ async function ingest(ctx: RefreshContext, feed: Feed, res: Fetched, now: Date, 
     const parsed = parseFeed(text, res.finalUrl);
     const { changed, newItems } = await mergeItems(ctx, feed, parsed, iso);
     // Offline copies (issue 8): one media session per refresh (its patch list); failures go to the feed's health, never fail it.
-    const offline = ctx.offline !== false && changed.items.length
-      ? await keepOffline(ctx.store, feed, changed.items, changed.content, mediaSessionFor(patches)).catch(() => undefined)
+    // A feed just set to fetch full articles also gets them for items it already had (keepOffline's backfill).
+    const offline = ctx.offline !== false && (changed.items.length || feed.fullText)
+      ? await keepOffline(ctx.store, feed, changed, mediaSessionFor(patches)).catch(() => undefined)
       : undefined;
-    if (changed.items.length) {
+    if (changed.items.length || changed.fullText?.size) {
       keepLatestState(ctx.store, changed.items);
       await ctx.store.putItems(changed);
     }
@@ -197,7 +198,7 @@ async function breathe(always = false): Promise<void> {
   sliceStart = Date.now();
 }
 
-async function mergeItems(ctx: RefreshContext, feed: Feed, parsed: ParsedFeed, now: string) {
+async function mergeItems(ctx: RefreshContext, feed: Feed, parsed: ParsedFeed, now: string): Promise<{ changed: FeedUpdate; newItems: number }> {
   const { store } = ctx;
   const sanitize = ctx.sanitize ?? sanitizeHtml;
   const ids = assignItemIds(feed.id, parsed.items, (id) => {

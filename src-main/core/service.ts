@@ -9,7 +9,7 @@ import type {
 import { classifyRefresh, probeHost } from './connectivity';
 import { hostOf } from './scheduler';
 import type { OpenOptions, Reader } from './reader';
-import type { Store } from '../storage/types';
+import type { FullText, Store } from '../storage/types';
 import { openStore } from '../storage/store';
 import { ApiFailure } from '../ipc/dispatch';
 import { feedIdFor } from './identity';
@@ -101,7 +101,7 @@ class ReaderService implements ReaderApi {
   private refreshed = false;
   private online = true;
   private lastRefresh: string | undefined;
-  private readonly removed = new Map<string, { feed: Feed; items: Item[]; content: Map<string, string> }>();
+  private readonly removed = new Map<string, { feed: Feed; items: Item[]; content: Map<string, string>; fullText: Map<string, FullText> }>();
   private readonly search: SearchIndex;
 
   constructor(
@@ -198,12 +198,16 @@ class ReaderService implements ReaderApi {
     const feed = this.feed(id);
     const items = [...this.store.feedItems(id)];
     const content = new Map<string, string>();
+    const fullText = new Map<string, FullText>();
     for (const it of items) {
       const html = await this.store.getContent(it.id);
       if (html !== undefined) content.set(it.id, html);
+      const full = await this.store.getFullText(it.id);
+      if (full?.html !== undefined) fullText.set(it.id, { html: full.html });
+      else if (full?.error !== undefined) fullText.set(it.id, { error: full.error });
     }
     // Kept in memory for the session's undo; the shards themselves go now.
-    this.removed.set(id, { feed: structuredClone(feed), items, content });
+    this.removed.set(id, { feed: structuredClone(feed), items, content, fullText });
     await this.store.updateLibrary((lib) => {
       lib.feeds = lib.feeds.filter((f) => f.id !== id);
     });
@@ -219,7 +223,7 @@ class ReaderService implements ReaderApi {
     await this.store.updateLibrary((lib) => {
       lib.feeds.push(kept.feed);
     });
-    await this.store.putItems({ feedId: id, items: kept.items, content: kept.content });
+    await this.store.putItems({ feedId: id, items: kept.items, content: kept.content, fullText: kept.fullText });
     this.removed.delete(id);
     this.emit({ type: 'feeds-changed' });
     this.emit({ type: 'items-changed', feedIds: [id] });
@@ -322,7 +326,7 @@ class ReaderService implements ReaderApi {
     const keep = new Set<string>();
     for (const it of this.store.allItems()) {
       if (!it.starred) continue;
-      for (const local of cachedSources((await this.store.getContent(it.id)) ?? '').values()) keep.add(local);
+      for (const local of cachedSources(await this.articleHtml(it.id)).values()) keep.add(local);
     }
     await evictMedia(join(this.store.dir, 'media'), limitMb * 2 ** 20, keep);
   }
@@ -336,18 +340,27 @@ class ReaderService implements ReaderApi {
   async getItem(id: string): Promise<ItemDetail | null> {
     const item = this.store.getItem(id);
     if (!item) return null;
-    let html = (await this.store.getContent(id)) ?? '';
-    if (html.includes('data-original-src')) {
-      // A cleared or evicted image cache must not leave holes: those images point at the web again.
-      const { repairMissingImages } = await import('./media');
-      html = await repairMissingImages(html, join(this.store.dir, 'media'));
-    }
+    const [html, full] = await Promise.all([this.store.getContent(id), this.store.getFullText(id)]);
     return {
       ...this.summary(item, this.titles()),
-      html,
+      html: await this.repairImages(html ?? ''),
+      ...(full?.html !== undefined && { fullHtml: await this.repairImages(full.html) }),
+      ...(full?.error !== undefined && { fullTextError: full.error }),
       enclosures: item.enclosures ?? [],
       categories: item.categories,
     };
+  }
+
+  /** A cleared or evicted image cache must not leave holes: those images point at the web again. */
+  private async repairImages(html: string): Promise<string> {
+    if (!html.includes('data-original-src')) return html;
+    const { repairMissingImages } = await import('./media');
+    return repairMissingImages(html, join(this.store.dir, 'media'));
+  }
+
+  /** The article as the reader shows it by default: the full text when there is one, else the feed's. */
+  private async articleHtml(id: string): Promise<string> {
+    return (await this.store.getFullText(id))?.html ?? (await this.store.getContent(id)) ?? '';
   }
 
   async setRead(ids: string[], read: boolean): Promise<number> {
@@ -526,7 +539,7 @@ class ReaderService implements ReaderApi {
       const feed = feeds.get(it.feedId);
       out.push({
         id: it.id, title: it.title, link: it.link, published: it.published, summary: it.summary,
-        html: (await this.store.getContent(it.id)) ?? '', tags: it.tags,
+        html: await this.articleHtml(it.id), tags: it.tags,
         feedTitle: feed?.title ?? '', feedFolder: feed?.folder ?? '',
       });
     }

@@ -59,6 +59,8 @@ export interface ItemDetail extends ItemSummary {
   html: string;
   /** Extracted full text (sanitized), when the feed is set to fetch it. */
   fullHtml?: string;
+  /** Why the last fetch of the full article failed (the feed's text is shown meanwhile). */
+  fullTextError?: string;
   enclosures: Enclosure[];
   categories: string[];
 }

@@ -1,10 +1,13 @@
 // content/<feedId>.json: sanitized article HTML, read only when an article is opened or exported.
+// `items` holds each article as the feed sent it; `full` the page's article fetched for feeds set
+// to "fetch full article" — kept apart so the reader can switch back to the feed's version.
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { DurableFile, type Codec } from './adapter';
 import { CoalescingWriter } from './coalesce';
 import { DamageError, parseJsonText, quarantine } from './damage';
 import { removeDurable } from './atomic';
+import type { FullText } from './types';
 
 const CONTENT_FORMAT = 'tidings-content';
 
@@ -12,12 +15,18 @@ interface ContentDoc {
   format: string;
   version: number;
   items: Record<string, string>;
+  full?: Record<string, string>;
+  /** Why the last attempt to fetch an item's full article failed (cleared by a success). */
+  fullErrors?: Record<string, string>;
 }
+
+
 
 const codec: Codec<ContentDoc> = {
   decode(text, file) {
     const d = parseJsonText(text, file) as Partial<ContentDoc>;
-    if (d.format !== CONTENT_FORMAT || !d.items || typeof d.items !== 'object' || Array.isArray(d.items)) {
+    const isMap = (v: unknown) => !!v && typeof v === 'object' && !Array.isArray(v);
+    if (d.format !== CONTENT_FORMAT || !isMap(d.items) || [d.full, d.fullErrors].some((m) => m !== undefined && !isMap(m))) {
       throw new DamageError(file, 'not a Tidings content file');
     }
     return d as ContentDoc;
@@ -28,6 +37,10 @@ const codec: Codec<ContentDoc> = {
 interface Entry {
   db: Low<ContentDoc>;
   writer: CoalescingWriter;
+}
+
+function own(map: Record<string, string> | undefined, id: string): string | undefined {
+  return map && Object.hasOwn(map, id) ? map[id] : undefined;
 }
 
 /** ContentShards: the content files, a few recently used ones kept parsed in memory. */
@@ -41,28 +54,46 @@ export class ContentShards {
     private readonly keep = 12,
   ) {}
 
-  /** get: the HTML of one item. */
+  /** get: the HTML of one item as the feed sent it. */
   async get(feedId: string, itemId: string): Promise<string | undefined> {
-    const e = await this.entry(feedId);
-    return Object.hasOwn(e.db.data.items, itemId) ? e.db.data.items[itemId] : undefined;
+    return own((await this.entry(feedId)).db.data.items, itemId);
   }
 
-  /** update: set and delete items' HTML in one feed's file; resolves when durable. */
-  async update(feedId: string, set: ReadonlyMap<string, string>, remove: readonly string[] = []): Promise<void> {
-    if (set.size === 0 && remove.length === 0) return;
+  /** getFull: the full article of one item and why its last fetch failed, when either is known. */
+  async getFull(feedId: string, itemId: string): Promise<{ html?: string; error?: string } | undefined> {
+    const doc = (await this.entry(feedId)).db.data;
+    const html = own(doc.full, itemId);
+    const error = own(doc.fullErrors, itemId);
+    return html === undefined && error === undefined ? undefined : { ...(html !== undefined && { html }), ...(error !== undefined && { error }) };
+  }
+
+  /** update: set and delete items' texts in one feed's file (a removed item loses all of them); resolves when durable. */
+  async update(feedId: string, set: ReadonlyMap<string, string>, remove: readonly string[] = [], full?: ReadonlyMap<string, FullText>): Promise<void> {
+    if (set.size === 0 && remove.length === 0 && !full?.size) return;
     const e = await this.entry(feedId);
-    const items = e.db.data.items;
+    const doc = e.db.data;
     let changed = false;
-    for (const id of remove) {
-      if (Object.hasOwn(items, id)) {
-        delete items[id];
+    const put = (map: Record<string, string>, id: string, value: string) => {
+      if (map[id] !== value) {
+        map[id] = value;
         changed = true;
       }
-    }
-    for (const [id, html] of set) {
-      if (items[id] !== html) {
-        items[id] = html;
+    };
+    const del = (map: Record<string, string> | undefined, id: string) => {
+      if (map && Object.hasOwn(map, id)) {
+        delete map[id];
         changed = true;
+      }
+    };
+    for (const id of remove) for (const map of [doc.items, doc.full, doc.fullErrors]) del(map, id);
+    for (const [id, html] of set) put(doc.items, id, html);
+    for (const [id, outcome] of full ?? []) {
+      if ('html' in outcome) {
+        put((doc.full ??= {}), id, outcome.html);
+        del(doc.fullErrors, id);
+      } else {
+        // A failed fetch keeps the article fetched last time: an older full text beats a summary.
+        put((doc.fullErrors ??= {}), id, outcome.error);
       }
     }
     if (changed) await e.writer.request();

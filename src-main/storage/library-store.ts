@@ -100,7 +100,7 @@ export class LibraryStore implements Store {
     const { feedId } = update;
     // Content first, and the items enter memory only once it is durable: any write of the items
     // file (this one, a compaction, a tag change) then lists only items whose content is on disk.
-    await this.content.update(feedId, update.content);
+    await this.content.update(feedId, update.content, [], update.fullText);
     let s = this.shards.get(feedId);
     if (!s) {
       s = new Shard(feedId, join(this.dir, 'items', `${feedId}.json`), `items/${feedId}.json`);
@@ -222,6 +222,11 @@ export class LibraryStore implements Store {
   async getContent(itemId: string): Promise<string | undefined> {
     const e = this.index.byId.get(itemId);
     return e ? this.content.get(e.feedId, itemId) : undefined;
+  }
+
+  async getFullText(itemId: string): Promise<{ html?: string; error?: string } | undefined> {
+    const e = this.index.byId.get(itemId);
+    return e ? this.content.getFull(e.feedId, itemId) : undefined;
   }
 
   tallyAll(): Tally {

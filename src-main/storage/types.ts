@@ -2,6 +2,9 @@
 // imports lowdb; everything else sees this interface.
 import type { Feed, Item, SavedSearch, Settings, TagRule } from '../core/model';
 
+/** FullText: the outcome of fetching one item's full article. */
+export type FullText = { html: string } | { error: string };
+
 export const SCHEMA_VERSION = 1;
 
 /** LibraryData: the small document in library.json. */
@@ -36,6 +39,8 @@ export interface FeedUpdate {
   items: Item[];
   /** Sanitized article HTML by item id; only for items whose content changed. */
   content: Map<string, string>;
+  /** Full articles fetched from the items' pages (sanitized) or why that failed, kept beside the feed's text. */
+  fullText?: Map<string, FullText>;
 }
 
 /** ItemRef: what the store keeps of every item without reading its text: enough to filter, sort and count. */
@@ -86,6 +91,8 @@ export interface Store {
 
   /** Sanitized HTML of one item, read from content/ on demand. */
   getContent(itemId: string): Promise<string | undefined>;
+  /** The full article fetched from the item's page and/or why its last fetch failed (feeds set to fetch full text). */
+  getFullText(itemId: string): Promise<{ html?: string; error?: string } | undefined>;
 
   /** Counters, maintained incrementally. */
   tallyAll(): Tally;

@@ -114,9 +114,54 @@ test('articles read with the feed server gone show every image and the full text
   const lighthouse = frame.getByRole('img', { name: 'the lighthouse' });
   await lighthouse.scrollIntoViewIfNeeded();
   await expect.poll(() => lighthouse.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBe(30);
+  // A toggle goes back to what the feed itself sent, for this article only, and forth again.
+  const choice = page.getByRole('radiogroup', { name: 'Article text' });
+  await expect(choice.getByRole('radio', { name: 'Full article' })).toBeChecked();
+  await choice.getByText("Feed's version").click();
+  await expect(frame.getByText('The lighthouse will stay…')).toBeVisible();
+  await expect(frame.getByText(STORY[0]!)).toHaveCount(0);
+  await choice.getByText('Full article').click();
+  await expect(frame.getByText(STORY[0]!)).toBeVisible();
   // The 2x candidate was the one kept: its natural size is the large image's.
   await items(page).filter({ hasText: 'A responsive picture' }).first().click();
   await expect.poll(() => frame.locator('img').evaluate((el: HTMLImageElement) => el.naturalWidth)).toBe(60);
   expect(failures).toEqual([]);
   expect(outside).toEqual([]);
+});
+
+test('a feed of short summaries suggests fetching the full article, and one click makes it readable offline', async ({ page }) => {
+  const teasers = ['Bridge', 'Harbour', 'Market'].map((t, i) => ({ title: `${t} news`, path: `/posts/${t.toLowerCase()}`, age: (i + 1) * HOUR }));
+  site = await startServer((req, res) => {
+    const path = req.url ?? '/';
+    if (path === '/feed.xml') {
+      const items = teasers.map((t) => `<item><title>${t.title}</title><link>${site!.origin}${t.path}</link><guid isPermaLink="false">${t.path}</guid><pubDate>${new Date(Date.now() - t.age).toUTCString()}</pubDate><description>${t.title} in one line…</description></item>`);
+      return void res.writeHead(200, { 'Content-Type': 'application/rss+xml' }).end(`<?xml version="1.0"?><rss version="2.0"><channel><title>Teasers</title><link>${site!.origin}/</link>${items.join('')}</channel></rss>`);
+    }
+    const t = teasers.find((x) => x.path === path);
+    if (t) return void res.writeHead(200, { 'Content-Type': 'text/html' }).end(`<html><body><article><h1>${t.title}</h1>${STORY.map((p) => `<p>${t.title}: ${p}</p>`).join('')}</article></body></html>`);
+    res.writeHead(404).end();
+  });
+  served = await serve(await tempDataDir());
+  await page.goto(served.url);
+  await page.getByRole('button', { name: 'Add feed', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add a feed' });
+  await dialog.getByRole('textbox', { name: 'Feed or website address' }).fill(`${site.origin}/feed.xml`);
+  await dialog.getByRole('button', { name: 'Subscribe' }).click();
+  await expect(items(page)).toHaveCount(3, { timeout: 15_000 });
+  await items(page).first().click();
+  const frame = page.frameLocator('iframe[title="Article content"]');
+  await expect(frame.getByText('Bridge news in one line…')).toBeVisible();
+  const note = page.getByRole('note', { name: 'Full article suggestion' });
+  await expect(note).toContainText('Teasers sends only short summaries');
+  await note.getByRole('button', { name: 'Fetch full articles' }).click();
+  await expect(note).toHaveCount(0, { timeout: 15_000 });
+  const feeds = (await callApi(served, 'listFeeds')) as { fullText: boolean; health: { offline?: { fullTextStored: number } } }[];
+  expect(feeds[0]!.fullText).toBe(true);
+  // The items the feed had already are given their full article too, not only later ones.
+  await expect.poll(async () => ((await callApi(served!, 'listFeeds')) as typeof feeds)[0]!.health.offline?.fullTextStored, { timeout: 15_000 }).toBe(3);
+  await site.close();
+  site = undefined;
+  await items(page).nth(1).click();
+  await items(page).first().click();
+  await expect(frame.getByText(`Bridge news: ${STORY[1]}`)).toBeVisible();
 });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { extractFullText, fetchFullTexts, suggestFullText } from '../../../src-main/core/fulltext';
 import { openReader } from '../../../src-main/core/service';
 import type { Item } from '../../../src-main/core/model';
+import type { FullText } from '../../../src-main/storage/types';
 import { startServer, type TestServer } from '../../helpers/http';
 import { png } from '../../helpers/png';
 
@@ -21,10 +22,12 @@ const page = (title: string, extra = '') => `<!doctype html><html><head><title>$
 <footer>Copyright, cookies, newsletter sign-up and other furniture.</footer></body></html>`;
 const PIC = png(12, 9);
 let server: TestServer;
+let storyDown = false;
 
 beforeAll(async () => {
   server = await startServer((req, res) => {
     const path = req.url ?? '/';
+    if (path === '/story' && storyDown) return void res.writeHead(503).end();
     if (path === '/story') return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page('Bridge decision delayed', '<p><img src="/fig.png" alt="figure"></p>'));
     if (path === '/latin1') return void res.writeHead(200, { 'content-type': 'text/html; charset=iso-8859-1' }).end(Buffer.from(page('Café society', '<p>Le café était fermé.</p>'), 'latin1'));
     if (path === '/fig.png') return void res.writeHead(200, { 'content-type': 'image/png' }).end(PIC);
@@ -74,7 +77,7 @@ describe('suggestFullText', () => {
 
 describe('fetchFullTexts', () => {
   it('stores each article by item id and records each failure', async () => {
-    const content = new Map([['keep', '<p>summary</p>']]);
+    const content = new Map<string, FullText>();
     const errors: string[] = [];
     const items = [
       item('a', `${server.origin}/story`),
@@ -87,9 +90,11 @@ describe('fetchFullTexts', () => {
     ];
     const r = await fetchFullTexts(items, content, { feedUrl: `${server.origin}/feed.xml`, errors });
     expect(r).toEqual({ stored: 2, failed: 4 });
-    expect(content.get('a')).toContain(PARAS[1]);
-    expect(content.get('b')).toContain('Le café était fermé.');
-    expect(content.get('keep')).toBe('<p>summary</p>');
+    const html = (id: string) => { const f = content.get(id); return f && 'html' in f ? f.html : undefined; };
+    expect(html('a')).toContain(PARAS[1]);
+    expect(html('b')).toContain('Le café était fermé.');
+    expect(content.get('c')).toEqual({ error: expect.stringMatching(/^fetcher: status 404/) });
+    expect(content.has('f')).toBe(false);
     expect(errors.join('\n')).toMatch(/c: fetcher: status 404/);
     expect(errors.join('\n')).toMatch(/d: fulltext: .* is application\/pdf/);
     expect(errors.join('\n')).toMatch(/e: fulltext: no article found/);
@@ -98,7 +103,7 @@ describe('fetchFullTexts', () => {
 });
 
 describe('a feed set to fetch full articles', () => {
-  it('stores the extracted article, with its images cached, in place of the summary', async () => {
+  it('stores the extracted article, with its images cached, beside the feed\'s own text', async () => {
     feedDoc = `<?xml version="1.0"?><rss version="2.0"><channel><title>Local news</title><link>${server.origin}/</link></channel></rss>`;
     const reader = await openReader({ dataDir: join(await mkdtemp(join(tmpdir(), 'tidings-fulltext-')), 'data') });
     try {
@@ -109,11 +114,49 @@ describe('a feed set to fetch full articles', () => {
       expect(await reader.api.refresh()).toMatchObject({ newItems: 1, failed: [] });
       const [first] = (await reader.api.listItems({})).items;
       const detail = await reader.api.getItem(first!.id);
-      expect(detail!.html).toContain(PARAS[2]);
-      expect(detail!.html).not.toContain('Short teaser.');
-      expect(detail!.html).toMatch(/<img src="\/media\/[0-9a-f]{2}\/[0-9a-f]{64}\.png"/);
+      expect(detail!.fullHtml).toContain(PARAS[2]);
+      expect(detail!.fullHtml).not.toContain('Short teaser.');
+      expect(detail!.fullHtml).toMatch(/<img src="\/media\/[0-9a-f]{2}\/[0-9a-f]{64}\.png"/);
+      // The feed's version stays, for the reader's toggle back to it.
+      expect(detail!.html).toContain('Short teaser.');
+      expect(detail!.fullTextError).toBeUndefined();
       expect((await reader.api.listFeeds())[0]!.health.offline).toEqual({ imagesStored: 1, imagesFailed: 0, fullTextStored: 1, fullTextFailed: 0, errors: [] });
     } finally {
+      await reader.close();
+    }
+  });
+
+  it('keeps the last full article when a later fetch fails, says why, and exports and restores it', async () => {
+    storyDown = false;
+    feedDoc = `<?xml version="1.0"?><rss version="2.0"><channel><title>Local news</title><link>${server.origin}/</link>` +
+      `<item><title>Bridge</title><guid>s1</guid><link>${server.origin}/story</link><description>Short teaser.</description></item></channel></rss>`;
+    const dir = await mkdtemp(join(tmpdir(), 'tidings-fulltext-'));
+    const reader = await openReader({ dataDir: join(dir, 'data') });
+    try {
+      const added = await reader.api.addFeed(`${server.origin}/feed.xml`);
+      if (added.kind !== 'added') throw new Error('not added');
+      await reader.api.updateFeed(added.feed.id, { fullText: true });
+      await reader.api.refresh();
+      const id = (await reader.api.listItems({})).items[0]!.id;
+      // The item changes and its page is down: the article fetched before stays, with the reason.
+      storyDown = true;
+      feedDoc = feedDoc.replace('Short teaser.', 'A corrected teaser.');
+      await reader.api.refresh();
+      const detail = await reader.api.getItem(id);
+      expect(detail!.html).toContain('A corrected teaser.');
+      expect(detail!.fullHtml).toContain(PARAS[0]);
+      expect(detail!.fullTextError).toMatch(/status 503/);
+
+      const report = await reader.api.exportMarkdown({ ids: [id], dir: join(dir, 'out') });
+      expect(report.written).toHaveLength(1);
+      const { readFile } = await import('node:fs/promises');
+      expect(await readFile(report.written[0]!, 'utf8')).toContain(PARAS[1]);
+
+      await reader.api.removeFeed(added.feed.id);
+      await reader.api.restoreFeed(added.feed.id);
+      expect((await reader.api.getItem(id))!.fullHtml).toContain(PARAS[0]);
+    } finally {
+      storyDown = false;
       await reader.close();
     }
   });

@@ -2,10 +2,11 @@
 import type { Feed, Item } from '../../../src-main/core/model';
 import { DEFAULT_SETTINGS } from '../../../src-main/core/model';
 import { feedIdFor } from '../../../src-main/core/identity';
-import { SCHEMA_VERSION, type FeedUpdate, type LibraryData, type Store } from '../../../src-main/storage/types';
+import { SCHEMA_VERSION, type FeedUpdate, type FullText, type LibraryData, type Store } from '../../../src-main/storage/types';
 
 export interface MemoryStore extends Store {
   contents: Map<string, string>;
+  fullTexts: Map<string, FullText>;
   puts: number;
   libraryWrites: number;
 }
@@ -15,11 +16,13 @@ export function memoryStore(feeds: Feed[] = []): MemoryStore {
   const lib: LibraryData = { schemaVersion: SCHEMA_VERSION, folders: [], feeds, settings: { ...DEFAULT_SETTINGS }, savedSearches: [] };
   const items = new Map<string, Item>();
   const contents = new Map<string, string>();
+  const fullTexts = new Map<string, FullText>();
   const pruned = new Map<string, { read: boolean; starred: boolean }>();
   const s: MemoryStore = {
     dir: '/memory',
     notices: [],
     contents,
+    fullTexts,
     puts: 0,
     libraryWrites: 0,
     library: () => lib,
@@ -35,6 +38,7 @@ export function memoryStore(feeds: Feed[] = []): MemoryStore {
       s.puts++;
       for (const it of u.items) items.set(it.id, structuredClone(it));
       for (const [id, html] of u.content) contents.set(id, html);
+      for (const [id, f] of u.fullText ?? []) fullTexts.set(id, f);
     },
     async patchItems(ids, fn) {
       const changed: string[] = [];
@@ -57,6 +61,7 @@ export function memoryStore(feeds: Feed[] = []): MemoryStore {
       for (const [id, it] of items) if (it.feedId === feedId) items.delete(id);
     },
     getContent: async (id) => contents.get(id),
+    getFullText: async (id) => fullTexts.get(id),
     tallyAll: () => ({ unread: 0, total: items.size, starred: 0 }),
     tallyFeed: () => ({ unread: 0, total: 0, starred: 0 }),
     tallyTag: () => ({ unread: 0, total: 0, starred: 0 }),
