@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { JSDOM } from 'jsdom';
 import { USER_AGENT } from './fetcher';
 import { isPrivateHost } from './sanitizer';
+import { mediaIndexFor, type UrlEntry } from './media-index';
 
 export type ImageExt = 'png' | 'jpg' | 'gif' | 'webp' | 'avif' | 'svg' | 'ico';
 
@@ -299,15 +300,34 @@ async function download(url: string, dir: string, allowOrigin: string | undefine
   if (s.bytes >= s.maxTotalBytes) throw new Error(`media: refresh limit of ${mb(s.maxTotalBytes)} reached`);
   s.images++;
   const host = new URL(url).host;
+  // Seen by an earlier refresh (in another article): ask whether it changed instead of fetching it again.
+  const index = await mediaIndexFor(dir).catch(() => undefined);
+  const known = await index?.lookup(url, (local) => mediaFileFor(dir, local)).catch(() => undefined);
+  const ask = known?.etag || known?.lastModified ? known : undefined;
   // The host's slot first: a busy host must not hold global slots other hosts could use.
-  const body = await limited(s, host, s.perHost, () => limited(s, '', s.maxConcurrent, () => getImage(url, allowOrigin, s)));
+  const got = await limited(s, host, s.perHost, () => limited(s, '', s.maxConcurrent, () => getImage(url, allowOrigin, s, ask)));
+  if (got.kind === 'not-modified') {
+    void index?.remember(url, { ...ask!, at: Date.now() }).catch(() => undefined);
+    return ask!.local;
+  }
+  const body = got.body;
   s.bytes += body.length;
   const ext = sniffImage(body);
   if (!ext) throw new Error(`media: not an image: ${url}`);
   const hash = createHash('sha256').update(body).digest('hex');
   const prefix = hash.slice(0, 2);
   await store(join(dir, prefix), `${hash}.${ext}`, body);
-  return `/media/${prefix}/${hash}.${ext}`;
+  const local = `/media/${prefix}/${hash}.${ext}`;
+  // A cache of a cache: if it cannot be saved the image is only fetched in full next time.
+  void index?.remember(url, { local, ...got.validators, at: Date.now() }).catch(() => undefined);
+  return local;
+}
+
+type Got = { kind: 'fresh'; body: Buffer; validators: Pick<UrlEntry, 'etag' | 'lastModified'> } | { kind: 'not-modified' };
+
+function header(v: string | string[] | undefined): string | undefined {
+  const one = Array.isArray(v) ? v[0] : v;
+  return one && one.length <= 512 ? one : undefined;
 }
 
 /** Writes once: the name is the content, so an existing file is already right. */
@@ -342,12 +362,19 @@ async function limited<T>(s: MediaSession, key: string, max: number, run: () => 
   }
 }
 
-/** GET an image: http(s) only, every hop re-checked against private hosts, capped and timed out. */
-async function getImage(url: string, allowOrigin: string | undefined, s: MediaSession): Promise<Buffer> {
+/** GET an image (conditional when validators are known): http(s) only, every hop re-checked against private hosts, capped and timed out. */
+async function getImage(url: string, allowOrigin: string | undefined, s: MediaSession, known?: Pick<UrlEntry, 'etag' | 'lastModified'>): Promise<Got> {
   const deadline = Date.now() + s.timeoutMs;
   let current = checked(url, url, allowOrigin);
+  const conditional: Record<string, string> = {};
+  if (known?.etag) conditional['if-none-match'] = known.etag;
+  if (known?.lastModified) conditional['if-modified-since'] = known.lastModified;
   for (let hop = 0; ; hop++) {
-    const res = await get(current, deadline);
+    const res = await get(current, deadline, conditional);
+    if (res.statusCode === 304 && known) {
+      res.resume();
+      return { kind: 'not-modified' };
+    }
     const status = res.statusCode ?? 0;
     if (status >= 300 && status < 400 && res.headers.location) {
       res.resume();
@@ -359,7 +386,8 @@ async function getImage(url: string, allowOrigin: string | undefined, s: MediaSe
       res.resume();
       throw new Error(`media: status ${status} for ${current.href}`);
     }
-    return readCapped(res, s.maxImageBytes, deadline, current.href);
+    const validators = { etag: header(res.headers.etag), lastModified: header(res.headers['last-modified']) };
+    return { kind: 'fresh', body: await readCapped(res, s.maxImageBytes, deadline, current.href), validators };
   }
 }
 
@@ -376,10 +404,10 @@ function checked(raw: string, base: string, allowOrigin: string | undefined): UR
   return u;
 }
 
-function get(u: URL, deadline: number): Promise<IncomingMessage> {
+function get(u: URL, deadline: number, extra: Record<string, string> = {}): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const lib = u.protocol === 'https:' ? https : http;
-    const req = lib.get(u, { headers: { 'user-agent': USER_AGENT, accept: 'image/avif,image/webp,image/png,image/svg+xml,image/*;q=0.8' } });
+    const req = lib.get(u, { headers: { 'user-agent': USER_AGENT, accept: 'image/avif,image/webp,image/png,image/svg+xml,image/*;q=0.8', ...extra } });
     const timer = setTimeout(() => req.destroy(new Error(`media: timed out fetching ${u.href}`)), Math.max(0, deadline - Date.now()));
     req.on('response', (res) => {
       clearTimeout(timer);
