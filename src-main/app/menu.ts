@@ -53,7 +53,8 @@ async function importOpml(reader: Reader, win: BrowserWindow | undefined): Promi
   const picked = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
   const file = picked.filePaths[0];
   if (picked.canceled || !file) return;
-  const report = await reader.api.importOpml(await readFile(file, 'utf8'));
+  // Bytes, not UTF-8 text: the core honours the encoding the file's prolog declares.
+  const report = await reader.api.importOpml({ base64: (await readFile(file)).toString('base64') });
   const refused = report.refused.map((r) => `line ${r.line}: ${r.url} (${r.reason})`).slice(0, 20);
   await message(win, `Added ${report.added.length} feeds; ${report.present.length} were already there.`, refused.join('\n'));
 }

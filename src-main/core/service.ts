@@ -503,8 +503,8 @@ class ReaderService implements ReaderApi {
     });
   }
 
-  async importOpml(text: string): Promise<OpmlReport> {
-    const parsed = parseOpml(text);
+  async importOpml(doc: string | { base64: string }): Promise<OpmlReport> {
+    const parsed = parseOpml(typeof doc === 'string' ? doc : Buffer.from(doc.base64, 'base64'));
     const plan = planImport(parsed, this.store.library().feeds);
     const addedAt = this.now().toISOString();
     await this.store.updateLibrary((lib) => {

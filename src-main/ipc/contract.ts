@@ -175,7 +175,8 @@ export interface ReaderApi {
   listSavedSearches(): Promise<SavedSearch[]>;
   saveSearch(search: Omit<SavedSearch, 'id'> & { id?: string }): Promise<SavedSearch>;
   deleteSavedSearch(id: string): Promise<void>;
-  importOpml(text: string): Promise<OpmlReport>;
+  /** The file's text, or its bytes (base64) so that the encoding its prolog declares is honoured. */
+  importOpml(doc: string | { base64: string }): Promise<OpmlReport>;
   exportOpml(): Promise<string>;
   exportMarkdown(req: ExportRequest): Promise<ExportReport>;
   getSettings(): Promise<Settings>;

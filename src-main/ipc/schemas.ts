@@ -87,7 +87,7 @@ export const ARG_SCHEMAS = {
     v.strictObject({ id: v.optional(id), name: v.pipe(text(200), v.minLength(1)), query: text(1000), tags: v.array(tag) }),
   ]),
   deleteSavedSearch: v.strictTuple([id]),
-  importOpml: v.strictTuple([text(50 * 1024 * 1024)]),
+  importOpml: v.strictTuple([v.union([text(50 * 1024 * 1024), v.strictObject({ base64: v.pipe(text(40 * 1024 * 1024), v.regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64')) })])]),
   exportOpml: v.strictTuple([]),
   exportMarkdown: v.strictTuple([
     v.strictObject({

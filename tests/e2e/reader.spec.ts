@@ -3,6 +3,7 @@
 import { test, expect, type Page } from '@playwright/test';
 import { corpusFile, feedServer, serve, tempDataDir, type FeedServer, type Served, callApi } from './fixtures';
 import { join } from 'node:path';
+import iconv from 'iconv-lite';
 import { readdir, readFile } from 'node:fs/promises';
 import { REPO } from '../helpers/paths';
 import { rssFeed, type FeedEntry } from './reader-feeds';
@@ -378,4 +379,17 @@ test('Import OPML reads a file and reports added feeds and folders', async ({ pa
   await page.dispatchEvent('main', 'drop', { dataTransfer: transfer });
   await expect(report).toContainText('Added 0 feeds');
   await expect(report).toContainText(/\d+ already present/);
+});
+
+test('an OPML file in a legacy encoding declared in its prolog imports with its titles intact', async ({ page }) => {
+  served = await serve(await tempDataDir());
+  await page.goto(served.url);
+  const doc = '<?xml version="1.0" encoding="windows-1251"?>\n<opml version="2.0"><head><title>Подписки</title></head><body>' +
+    '<outline text="Новости"><outline type="rss" text="Лента дня" xmlUrl="https://example.org/lenta.xml"/></outline></body></opml>';
+  await page.getByLabel('OPML file to import').first().setInputFiles({ name: 'cp1251.opml', mimeType: 'text/x-opml', buffer: iconv.encode(doc, 'windows-1251') });
+  const report = page.getByRole('dialog', { name: 'OPML import' });
+  await expect(report).toContainText('Added 1 feed');
+  await report.getByRole('button', { name: 'Done' }).click();
+  await expect(sidebar(page).getByRole('treeitem', { name: 'Новости', exact: true })).toBeVisible();
+  await expect(sidebar(page).getByRole('treeitem', { name: /Лента дня/ })).toBeVisible();
 });

@@ -83,10 +83,10 @@ export async function markFeedRead(feed: FeedView): Promise<void> {
   }
 }
 
-/** importOpmlText: import an OPML document and return the report for the dialog. */
-export async function importOpmlText(text: string): Promise<OpmlReport | null> {
+/** importOpmlFile: import an OPML file (its bytes, so a declared non-UTF-8 encoding is honoured) and return the report for the dialog. */
+export async function importOpmlFile(file: Blob): Promise<OpmlReport | null> {
   try {
-    const report = await api.importOpml(text);
+    const report = await api.importOpml({ base64: toBase64(new Uint8Array(await file.arrayBuffer())) });
     await reader.library.reloadFeeds();
     return report;
   } catch (err) {
@@ -128,4 +128,11 @@ export async function clearMediaCache(): Promise<boolean> {
     notices.error(err);
     return false;
   }
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let bin = '';
+  // In slices: one String.fromCharCode call per byte of a large file would overflow the stack.
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin);
 }

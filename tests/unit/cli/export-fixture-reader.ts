@@ -26,8 +26,8 @@ export function fakeReader(lib: FakeLibrary): Reader {
         health: { itemCount: 0, consecutiveFailures: 0 },
       }));
     },
-    async importOpml(text) {
-      const plan = planImport(parseOpml(text), lib.feeds);
+    async importOpml(doc) {
+      const plan = planImport(parseOpml(typeof doc === 'string' ? doc : Buffer.from(doc.base64, 'base64')), lib.feeds);
       for (const a of plan.toAdd) lib.feeds.push({ url: a.url, title: a.title, folder: a.folder });
       return { added: plan.toAdd.map(({ url, title, folder }) => ({ url, title, folder })), present: plan.present, refused: plan.refused };
     },
