@@ -101,6 +101,7 @@ class ReaderService implements ReaderApi {
   private refreshed = false;
   private online = true;
   private lastRefresh: string | undefined;
+  private previewGen = 0;
   private readonly removed = new Map<string, { feed: Feed; items: Item[]; content: Map<string, string>; fullText: Map<string, FullText> }>();
   private readonly search: SearchIndex;
 
@@ -446,10 +447,25 @@ class ReaderService implements ReaderApi {
   }
 
   async previewTagRule(rule: TagRule): Promise<number> {
+    // The same text as ingest and applyTagRules (the article's, not only its summary), so the count
+    // is what applying will do. The summary is the article text's opening and rules only ask for
+    // words to be present, so an item matched on its summary needs no read of its article.
+    const gen = ++this.previewGen;
+    const inContent = !rule.in?.length || rule.in.includes('content');
+    const onlyFeeds = rule.feeds?.length ? new Set(rule.feeds.map((f) => f.trim().toLowerCase())) : undefined;
     let n = 0;
-    const feeds = new Map(this.store.library().feeds.map((f) => [f.id, f]));
-    for (const it of this.store.allItems()) {
-      if (matchRule(rule, this.tagInput(it, feeds.get(it.feedId), it.summary))) n++;
+    for (const feed of this.store.library().feeds) {
+      if (onlyFeeds && !onlyFeeds.has(feed.id.toLowerCase()) && !onlyFeeds.has(feed.url.trim().toLowerCase())) continue;
+      for (const it of this.store.feedItems(feed.id)) {
+        if (matchRule(rule, this.tagInput(it, feed, it.summary))) n++;
+        else if (inContent) {
+          const html = await this.store.getContent(it.id);
+          if (html && matchRule(rule, this.tagInput(it, feed, htmlToText(html)))) n++;
+        }
+      }
+      // Typing in the rule form starts a new preview; an older one stops at the next feed.
+      await new Promise((r) => setImmediate(r));
+      if (gen !== this.previewGen) throw new ApiFailure('conflict', 'service: preview replaced by a newer one');
     }
     return n;
   }
