@@ -9,6 +9,7 @@ import { decodeBody } from './encoding';
 import { fetchFeed } from './fetcher';
 import { isPrivateHost, sanitizeHtml } from './sanitizer';
 import { htmlToText } from './text';
+import { capNesting } from './html-depth';
 
 export interface FullTextOptions {
   /** The feed's URL: article pages on a private host are fetched only from this origin. */
@@ -35,7 +36,8 @@ export function extractFullText(pageHtml: string, url: string): string | undefin
   }
   if (base.protocol !== 'http:' && base.protocol !== 'https:') return undefined;
   // No scripts and no subresources (jsdom's defaults); a silent console, since page CSS is often invalid.
-  const dom = new JSDOM(pageHtml, { url: base.href, virtualConsole: new VirtualConsole() });
+  // A page nested thousands deep would stall jsdom (see html-depth.ts).
+  const dom = new JSDOM(capNesting(pageHtml), { url: base.href, virtualConsole: new VirtualConsole() });
   try {
     const article = new Readability(dom.window.document, { charThreshold: 200 }).parse();
     if (!article?.content) return undefined;
