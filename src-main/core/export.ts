@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
 import { basename, join, resolve, sep } from 'node:path';
 import type { ExportReport } from '../ipc/contract';
+import { openFileWriter } from './export-writer';
 import { inputKey, readManifest, SAFE_NAME, sha256, writeAtomic, writeManifest, type Manifest } from './export-manifest';
 import { renderMarkdown, type ExportItem, type RenderOptions } from './markdown';
 
@@ -28,9 +29,9 @@ interface Task {
 
 type Outcome = { kind: 'written' | 'unchanged'; path: string } | { kind: 'skipped'; file: string; reason: string };
 
-// Rendering is CPU work and the files are small, so each item is rendered and written in one
-// synchronous step (cheaper than the promise API by far); the loop yields to the event loop every
-// few milliseconds so the app stays responsive during a long export.
+// Rendering is CPU work done synchronously; the loop yields to the event loop every few
+// milliseconds so the app stays responsive during a long export. New files are written in the
+// background (export-writer.ts); files already there are compared and written synchronously.
 const SLICE_MS = 15;
 const yieldNow = () => new Promise<void>((r) => setImmediate(r));
 
@@ -126,7 +127,8 @@ export async function exportItems(items: readonly ExportItem[], dir: string, opt
     return { item, name, path, input, ...(text !== undefined ? { text } : {}) };
   };
 
-  const report: ExportReport = { written: [], unchanged: [], skipped: [] };
+  const outcomes: Outcome[] = [];
+  const writer = openFileWriter(items.length - existing.size);
   let slice = Date.now();
   try {
     for (const item of items) {
@@ -135,13 +137,32 @@ export async function exportItems(items: readonly ExportItem[], dir: string, opt
         slice = Date.now();
       }
       const p = plan(item);
-      const o = 'kind' in p ? p : writeSafely(p, manifest, opts, existing.get(p.name) ?? 'absent');
-      if (o.kind === 'skipped') report.skipped.push({ file: o.file, reason: o.reason });
-      else report[o.kind].push(o.path);
+      if ('kind' in p) {
+        outcomes.push(p);
+        continue;
+      }
+      const state = existing.get(p.name) ?? 'absent';
+      if (state !== 'absent' || p.text === undefined) {
+        outcomes.push(writeSafely(p, manifest, opts, state));
+        continue;
+      }
+      await writer.ready();
+      const at = outcomes.push({ kind: 'written', path: p.path }) - 1;
+      const { name, path, input, text } = p;
+      writer.write(path, text, (err) => {
+        if (err) outcomes[at] = { kind: 'skipped', file: path, reason: `export: cannot write ${name}: ${err.code ?? err.message}` };
+        else manifest.files[name] = { id: item.id, sha256: sha256(text), input };
+      });
     }
   } finally {
+    await writer.drain();
     // Even after a failure, what was written is recorded, so the next run knows those files are ours.
     writeManifest(root, manifest);
+  }
+  const report: ExportReport = { written: [], unchanged: [], skipped: [] };
+  for (const o of outcomes) {
+    if (o.kind === 'skipped') report.skipped.push({ file: o.file, reason: o.reason });
+    else report[o.kind].push(o.path);
   }
   return report;
 }

@@ -2,7 +2,8 @@
 // neutralized for Jekyll and only http(s) (and mailto) link targets kept.
 import { createRequire } from 'node:module';
 import TurndownService from 'turndown';
-import { originalImages } from './media';
+import { LOCAL_SRC, originalImages } from './media';
+import { parseSimpleHtml, type MdElement } from './markdown-dom';
 
 const turndown = new TurndownService({ headingStyle: 'atx', codeBlockStyle: 'fenced', bulletListMarker: '-', emDelimiter: '_' });
 turndown.remove(['script', 'style', 'noscript', 'template']);
@@ -72,13 +73,26 @@ export function escapeLiquid(md: string): string {
   return `{% raw %}\n${safe}\n{% endraw %}`;
 }
 
-/** htmlToMarkdown: sanitized HTML → Markdown (paragraphs, headings, links, lists, images; entities decoded). */
-export function htmlToMarkdown(html: string): string {
+/** htmlToMarkdown: sanitized HTML → Markdown (paragraphs, headings, links, lists, images; entities decoded); `html5` forces the full HTML5 parser, the reference the fast tree is checked against. */
+export function htmlToMarkdown(html: string, opts: { html5?: boolean } = {}): string {
   if (!html.trim()) return '';
+  const fast = opts.html5 ? undefined : parseSimpleHtml(html);
+  if (fast && html.includes('data-original-src')) imagesToOriginals(fast);
   // Images cached for offline reading point at /media/…, which means nothing in a Jekyll site.
-  const body = originalImages(html);
-  const input = fragmentParser ? fragmentParser(body) : body;
+  const body = fast ? '' : originalImages(html);
+  // turndown's types know only the DOM's HTMLElement; it reads no more of it than MdElement has.
+  const input = (fast as unknown as HTMLElement | undefined) ?? (fragmentParser ? fragmentParser(body) : body);
   return turndown.turndown(input).replace(/\n{3,}/g, '\n\n').trim();
+}
+
+// media.ts's rule for a cached image, applied to the fast tree: originalImages would parse the
+// article once more with jsdom, ten times the cost of the whole conversion. Only an <img>'s src
+// reaches the Markdown; <source> srcsets do not.
+function imagesToOriginals(root: MdElement): void {
+  for (const img of root.getElementsByTagName('IMG')) {
+    const original = img.getAttribute('data-original-src') ?? '';
+    if (LOCAL_SRC.test(img.getAttribute('src')?.trim() ?? '') && /^https?:/i.test(original)) img.setAttribute('src', original);
+  }
 }
 
 // turndown parses a string as a whole new document (domino, its own dependency); parsing into a

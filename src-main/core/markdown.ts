@@ -1,6 +1,6 @@
 // One item → one Markdown file in the seed's Jekyll format (issue 6): front matter written by the
 // yaml library (any title is safe), then the body (markdown-body.ts) and a link to the original.
-import { Document, Scalar, YAMLSeq } from 'yaml';
+import { Document, Pair, Scalar, YAMLMap, YAMLSeq, type Node as YamlNode } from 'yaml';
 import { keywordsFor } from './keywords';
 import { escapeLiquid, htmlToMarkdown, isHttpUrl, linkTarget } from './markdown-body';
 import { folderSlug, slugify } from './slug';
@@ -43,31 +43,69 @@ function quoted(value: string, type: Scalar.Type = 'QUOTE_DOUBLE'): Scalar {
   return s;
 }
 
-function flowList(doc: Document, values: string[], type?: Scalar.Type): YAMLSeq {
-  const seq = doc.createNode(values.map((v) => (type ? quoted(v, type) : v))) as YAMLSeq;
+function flowList(values: string[], type?: Scalar.Type): YAMLSeq {
+  const seq = new YAMLSeq();
+  seq.items = values.map((v) => (type ? quoted(v, type) : new Scalar(v)));
   seq.flow = true;
   return seq;
+}
+
+const TO_STRING = { lineWidth: 0, flowCollectionPadding: false } as const;
+// One document, its contents replaced per call (rendering is synchronous). Every key and value is
+// a node already: a plain value would be wrapped by yaml's createNode at each toString.
+const doc = new Document(new YAMLMap(), { version: '1.1' });
+
+/** yamlPairs: top-level `key: value` lines written by the yaml library, in the given order. */
+function yamlPairs(pairs: [string, YamlNode][]): string {
+  const map = new YAMLMap();
+  for (const [k, v] of pairs) map.items.push(new Pair(new Scalar(k), v));
+  doc.contents = map;
+  return doc.toString(TO_STRING);
+}
+
+// The lines a feed or a tag list gives are the same for thousands of items: yaml writes them once.
+// A top-level pair is written without regard to its neighbours (no anchors, no comments), so
+// these pieces pasted in key order are byte for byte the document yaml would write whole.
+const LINES_CACHE_MAX = 2000;
+const linesCache = new Map<string, string>();
+function cachedPairs(key: string, pairs: () => [string, YamlNode][]): string {
+  let lines = linesCache.get(key);
+  if (lines === undefined) {
+    if (linesCache.size >= LINES_CACHE_MAX) linesCache.clear();
+    lines = yamlPairs(pairs());
+    linesCache.set(key, lines);
+  }
+  return lines;
 }
 
 /** frontMatter: the seed's keys, in the seed's order, as YAML (without the `---` fences). */
 export function frontMatter(item: ExportItem, opts: RenderOptions = {}): string {
   const category = folderSlug(item.feedFolder);
-  const doc = new Document({}, { version: '1.1' });
-  const set = (k: string, v: unknown) => doc.set(k, v);
+  const layout = opts.layout ?? 'feed_item';
   const date = new Scalar(jekyllDate(item.published));
   date.type = 'PLAIN';
-  set('layout', opts.layout ?? 'feed_item');
-  set('title', quoted(item.title.replace(/\s+/g, ' ').trim()));
-  set('date', date);
-  set('categories', flowList(doc, category ? [category] : []));
-  set('tags', flowList(doc, item.tags, 'QUOTE_SINGLE'));
-  set('keywords', flowList(doc, keywordsFor(item.title, item.tags), 'QUOTE_SINGLE'));
-  set('description', quoted(htmlToText(item.summary)));
-  set('external_url', isHttpUrl(item.link) ? new URL(item.link.trim()).href : '');
-  set('is_feed', true);
-  set('source_feed', quoted(item.feedTitle));
-  set('feed_category', quoted(category));
-  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+  const key = (...parts: unknown[]) => JSON.stringify(parts);
+  return (
+    cachedPairs(key('layout', layout), () => [['layout', new Scalar(layout)]]) +
+    yamlPairs([
+      ['title', quoted(item.title.replace(/\s+/g, ' ').trim())],
+      ['date', date],
+    ]) +
+    cachedPairs(key('lists', category, item.tags), () => [
+      ['categories', flowList(category ? [category] : [])],
+      ['tags', flowList(item.tags, 'QUOTE_SINGLE')],
+    ]) +
+    yamlPairs([
+      ['keywords', flowList(keywordsFor(item.title, item.tags), 'QUOTE_SINGLE')],
+      ['description', quoted(htmlToText(item.summary))],
+      ['external_url', new Scalar(isHttpUrl(item.link) ? new URL(item.link.trim()).href : '')],
+    ]) +
+    cachedPairs(key('feed', item.feedTitle, category), () => [
+      ['is_feed', new Scalar(true)],
+      ['source_feed', quoted(item.feedTitle)],
+      ['feed_category', quoted(category)],
+    ])
+  );
 }
 
 /** exportFileName: `YYYY-MM-DD-<slug>.md` for an item (the slug falls back to `item-<id>` when the title has no ASCII letters). */

@@ -49,7 +49,7 @@ export interface CacheResult {
 }
 
 /** The public path of a cached image; the folder is the hash prefix, so app:// and HTTP map it the same way. */
-const LOCAL_SRC = /^\/media\/([0-9a-f]{2})\/([0-9a-f]{64})\.(png|jpg|gif|webp|avif|svg|ico)$/;
+export const LOCAL_SRC = /^\/media\/([0-9a-f]{2})\/([0-9a-f]{64})\.(png|jpg|gif|webp|avif|svg|ico)$/;
 /** MEDIA_NAME: the only file names the media routes serve. */
 export const MEDIA_NAME = /^([0-9a-f]{64})\.(png|jpe?g|gif|webp|avif|svg|ico)$/;
 const MAX_REDIRECTS = 5;
@@ -307,7 +307,7 @@ async function download(url: string, dir: string, allowOrigin: string | undefine
   // The host's slot first: a busy host must not hold global slots other hosts could use.
   const got = await limited(s, host, s.perHost, () => limited(s, '', s.maxConcurrent, () => getImage(url, allowOrigin, s, ask)));
   if (got.kind === 'not-modified') {
-    void index?.remember(url, { ...ask!, at: Date.now() }).catch(() => undefined);
+    await index?.remember(url, ask!).catch(() => undefined);
     return ask!.local;
   }
   const body = got.body;
@@ -319,7 +319,7 @@ async function download(url: string, dir: string, allowOrigin: string | undefine
   await store(join(dir, prefix), `${hash}.${ext}`, body);
   const local = `/media/${prefix}/${hash}.${ext}`;
   // A cache of a cache: if it cannot be saved the image is only fetched in full next time.
-  void index?.remember(url, { local, ...got.validators, at: Date.now() }).catch(() => undefined);
+  await index?.remember(url, { local, ...got.validators }).catch(() => undefined);
   return local;
 }
 

@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -140,5 +141,42 @@ describe('exportItems', () => {
     const r = await exportItems([item('a')], dir);
     expect(r.skipped).toHaveLength(1);
     expect(readFileSync(join(dir, NAME), 'utf8')).toBe('edited');
+  });
+  it('reports files in item order and records each in the manifest, past the background writer\'s limit', async () => {
+    const dir = fresh();
+    const many = Array.from({ length: 100 }, (_, i) => item(`o${i}`, { title: `Ordered ${i}` }));
+    const r = await exportItems(many, dir);
+    expect(r.written).toEqual(many.map((_, i) => join(dir, `2025-01-02-ordered-${i}.md`)));
+    const files = (JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8')) as { files: Record<string, { id: string; sha256: string }> }).files;
+    for (const [i, path] of r.written.entries()) {
+      const name = path.slice(dir.length + 1);
+      expect(files[name]?.id).toBe(`o${i}`);
+      expect(files[name]?.sha256).toBe(createHash('sha256').update(readFileSync(path, 'utf8')).digest('hex'));
+    }
+    expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    const again = await exportItems(many, dir);
+    expect(again.unchanged).toEqual(r.written);
+  });
+
+  it('reports a background write that fails, does not record it, and writes the rest', async () => {
+    const dir = fresh();
+    const many = Array.from({ length: 600 }, (_, i) => item(`w${i}`, { title: `Item ${i}`, html: '<p>Some text</p>'.repeat(40) }));
+    const last = join(dir, '2025-01-02-item-599.md');
+    // Once the export has listed the folder and begun writing, a directory takes the last item's name.
+    const timer = setInterval(() => {
+      if (readdirSync(dir).some((n) => n.endsWith('.md'))) {
+        mkdirSync(last);
+        writeFileSync(join(last, 'keep.txt'), 'user data');
+        clearInterval(timer);
+      }
+    }, 1);
+    const r = await exportItems(many, dir);
+    clearInterval(timer);
+    expect(r.written).toHaveLength(599);
+    expect(r.skipped).toEqual([{ file: last, reason: 'export: cannot write 2025-01-02-item-599.md: EISDIR' }]);
+    const files = (JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8')) as { files: Record<string, unknown> }).files;
+    expect(Object.keys(files)).toHaveLength(599);
+    expect(files['2025-01-02-item-599.md']).toBeUndefined();
+    expect(readFileSync(join(last, 'keep.txt'), 'utf8')).toBe('user data');
   });
 });
