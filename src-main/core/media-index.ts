@@ -1,48 +1,55 @@
 // What the media cache knows about each image URL it has fetched: the local copy and the server's
 // validators (ETag, Last-Modified). A later refresh that meets the same URL in a new article asks
 // "changed since?" instead of downloading the image again (issue 8: conditional requests).
-import { mkdir, readFile, stat } from 'node:fs/promises';
+// Kept as an append-only log (`media/urls.log`, one JSON line per fetch, the last line of a URL
+// wins), so recording one image costs one small append, finished before the download resolves.
+import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeAtomic } from '../storage/atomic';
-import { CoalescingWriter } from '../storage/coalesce';
 
 export interface UrlEntry {
   /** The `/media/<2hex>/<sha256>.<ext>` path of the copy. */
   local: string;
   etag?: string;
   lastModified?: string;
-  /** When the copy was last confirmed (ms since the epoch): the oldest entries go first. */
-  at: number;
 }
 
-const FILE = 'urls.json';
-const FORMAT = 'tidings-media-urls';
-/** Enough for a large library's images; one entry is about 200 bytes. */
+const FILE = 'urls.log';
+/** Enough for a large library's images; one line is about 200 bytes. */
 const MAX_ENTRIES = 50_000;
 
-/** MediaIndex: image URL → local copy and validators, kept in `<media>/urls.json`. */
+/** MediaIndex: image URL → local copy and validators. */
 export class MediaIndex {
-  private readonly writer: CoalescingWriter;
+  private lines: number;
+  private compacting: Promise<void> | undefined;
 
   private constructor(
     readonly dir: string,
     private readonly entries: Map<string, UrlEntry>,
+    lines: number,
   ) {
-    this.writer = new CoalescingWriter(() => this.save());
+    this.lines = lines;
   }
 
-  /** open: the index of a media folder; a missing or unreadable file is an empty index (it is only a cache). */
+  /** open: the index of a media folder; a missing file is an empty index, a damaged line is skipped (it is only a cache). */
   static async open(dir: string): Promise<MediaIndex> {
     const entries = new Map<string, UrlEntry>();
-    try {
-      const doc = JSON.parse(await readFile(join(dir, FILE), 'utf8')) as { format?: unknown; urls?: unknown };
-      if (doc.format === FORMAT && doc.urls && typeof doc.urls === 'object') {
-        for (const [url, e] of Object.entries(doc.urls as Record<string, unknown>)) if (isEntry(e)) entries.set(url, e);
+    let lines = 0;
+    const text = await readFile(join(dir, FILE), 'utf8').catch(() => '');
+    for (const line of text.split('\n')) {
+      if (!line) continue;
+      lines++;
+      try {
+        const { url, ...e } = JSON.parse(line) as UrlEntry & { url: unknown };
+        if (typeof url === 'string' && isEntry(e)) {
+          entries.delete(url);
+          entries.set(url, e);
+        }
+      } catch {
+        // A line cut short by a crash: that image is simply fetched in full once more.
       }
-    } catch {
-      // Absent or damaged: every image is simply fetched in full once more.
     }
-    return new MediaIndex(dir, entries);
+    return new MediaIndex(dir, entries, lines);
   }
 
   /** lookup: what is known of a URL, if its copy is still on disk. */
@@ -55,18 +62,16 @@ export class MediaIndex {
     return undefined;
   }
 
-  /** remember: a URL's copy and validators (saved soon after, several together). */
-  remember(url: string, entry: UrlEntry): Promise<void> {
+  /** remember: a URL's copy and validators, appended to the log. */
+  async remember(url: string, entry: UrlEntry): Promise<void> {
+    const clean: UrlEntry = { local: entry.local, ...(entry.etag && { etag: entry.etag }), ...(entry.lastModified && { lastModified: entry.lastModified }) };
     this.entries.delete(url);
-    this.entries.set(url, entry);
-    if (this.entries.size > MAX_ENTRIES) {
-      // Map order is insertion order and a remembered URL moves to the end: the first is the stalest.
-      for (const key of this.entries.keys()) {
-        if (this.entries.size <= MAX_ENTRIES) break;
-        this.entries.delete(key);
-      }
-    }
-    return this.writer.request();
+    this.entries.set(url, clean);
+    await this.compacting;
+    await mkdir(this.dir, { recursive: true });
+    await appendFile(join(this.dir, FILE), `${JSON.stringify({ url, ...clean })}\n`);
+    // Rewritten whole once most lines are outdated, or the list outgrew its cap (stalest first out).
+    if (++this.lines > 2 * this.entries.size + 1000 || this.entries.size > MAX_ENTRIES) await this.compact();
   }
 
   /** size: URLs known. */
@@ -74,23 +79,39 @@ export class MediaIndex {
     return this.entries.size;
   }
 
-  private async save(): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
-    await writeAtomic(join(this.dir, FILE), JSON.stringify({ format: FORMAT, urls: Object.fromEntries(this.entries) }));
+  private compact(): Promise<void> {
+    this.compacting ??= (async () => {
+      for (const key of this.entries.keys()) {
+        if (this.entries.size <= MAX_ENTRIES) break;
+        this.entries.delete(key);
+      }
+      const text = [...this.entries].map(([url, e]) => `${JSON.stringify({ url, ...e })}\n`).join('');
+      await writeAtomic(join(this.dir, FILE), text);
+      this.lines = this.entries.size;
+    })().finally(() => (this.compacting = undefined));
+    return this.compacting;
   }
 }
 
 function isEntry(v: unknown): v is UrlEntry {
   const e = v as UrlEntry;
-  return !!e && typeof e === 'object' && typeof e.local === 'string' && typeof e.at === 'number' &&
+  return !!e && typeof e === 'object' && typeof e.local === 'string' &&
     (e.etag === undefined || typeof e.etag === 'string') && (e.lastModified === undefined || typeof e.lastModified === 'string');
 }
 
-const open = new Map<string, Promise<MediaIndex>>();
+const opened = new Map<string, Promise<MediaIndex>>();
 
 /** mediaIndexFor: the one shared index of a media folder (opened on first use). */
 export function mediaIndexFor(dir: string): Promise<MediaIndex> {
-  let p = open.get(dir);
-  if (!p) open.set(dir, (p = MediaIndex.open(dir)));
+  let p = opened.get(dir);
+  if (!p) {
+    p = MediaIndex.open(dir);
+    opened.set(dir, p);
+  }
   return p;
+}
+
+/** forgetMediaIndex: drop the shared index of a folder whose files were just cleared. */
+export function forgetMediaIndex(dir: string): void {
+  opened.delete(dir);
 }

@@ -583,7 +583,11 @@ class ReaderService implements ReaderApi {
   }
 
   async clearMediaCache(): Promise<void> {
-    await rm(`${this.store.dir}/media`, { recursive: true, force: true });
+    const dir = join(this.store.dir, 'media');
+    // Retries: a refresh may be adding a copy while the folder goes.
+    await rm(dir, { recursive: true, force: true, maxRetries: 3 });
+    const { forgetMediaIndex } = await import('./media-index');
+    forgetMediaIndex(dir);
   }
 
   /** prune: apply the retention settings now. */
