@@ -10,6 +10,7 @@ import { DamageError, quarantineSync } from './damage';
 import { Shard } from './item-shards';
 import { Entry, type MemoryIndex } from './memory-index';
 import { BODY_KEYS, LazyItem } from './lazy-item';
+import { upgradeItemFiles } from './migrate';
 import { flagsOf, parseDate } from './shard';
 import type { StateLog } from './state-log';
 import type { StoreOptions } from './store';
@@ -19,6 +20,20 @@ function copyTally(t: Tally | undefined): Tally {
   return t ? { unread: t.unread, total: t.total, starred: t.starred } : { unread: 0, total: 0, starred: 0 };
 }
 
+
+/** How many item files a compaction rewrites at once (it is background work: it leaves the I/O threads to the user's writes). */
+const COMPACT_PARALLEL = 1;
+
+/** How many more a compaction under way at close rewrites at once. */
+const CLOSE_COMPACT_PARALLEL = 3;
+
+/** Compaction waits for this long without a write asked for before rewriting each file… */
+const COMPACT_QUIET_MS = 50;
+/** …but not longer than this, so that a busy library still gets its journal folded in. */
+const COMPACT_MAX_WAIT_MS = 1000;
+
+/** How many item files a close may rewrite to leave no journal behind. */
+const CLOSE_COMPACT_MAX_FILES = 64;
 
 /** LibraryStore: the Store over an opened data dir (built by openStore). */
 export class LibraryStore implements Store {
@@ -30,6 +45,10 @@ export class LibraryStore implements Store {
   private compacting: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
   private compactTimer: NodeJS.Timeout | undefined;
+  private upgradeTimer: NodeJS.Timeout | undefined;
+  private readonly background = new Set<Promise<unknown>>();
+  private lastActivity = 0;
+  private hurryCompaction: (() => void) | undefined;
 
   constructor(
     readonly dir: string,
@@ -213,7 +232,7 @@ export class LibraryStore implements Store {
     if (s) {
       for (const e of s.entries) this.index.remove(e);
       this.emit({ kind: 'remove', feedId, ids: s.entries.map((e) => e.id) });
-      await s.writer.idle();
+      await s.idle();
     }
     await removeDurable(join(this.dir, 'items', `${feedId}.json`));
     await this.content.drop(feedId);
@@ -289,10 +308,11 @@ export class LibraryStore implements Store {
   }
 
   async flush(): Promise<void> {
+    await Promise.all(this.background);
     await this.log.writerIdle();
     await this.libWriter.idle();
     await this.rulesWriter.idle();
-    await Promise.all([...this.shards.values()].map((s) => s.writer.idle()));
+    await Promise.all([...this.shards.values()].map((s) => s.idle()));
     await this.content.idle();
   }
 
@@ -302,10 +322,36 @@ export class LibraryStore implements Store {
     return this.closing;
   }
 
+  /** track: work started at open that close (and flush) must wait for; it must not reject. */
+  track(work: Promise<unknown>): void {
+    this.background.add(work);
+    void work.finally(() => this.background.delete(work));
+  }
+
+  /** scheduleUpgrade: rewrite item files of an older format after a delay, without keeping the process alive for it (a close before then leaves them to the next open). */
+  scheduleUpgrade(ms: number): void {
+    clearTimeout(this.upgradeTimer);
+    this.upgradeTimer = setTimeout(() => {
+      if (this.closed || this.closing) return;
+      this.track(upgradeItemFiles(this.shards.values()).then((failed) => void this.notices.push(...failed)));
+    }, ms);
+    this.upgradeTimer.unref();
+  }
+
   private async shutdown(): Promise<void> {
     clearTimeout(this.compactTimer);
+    clearTimeout(this.upgradeTimer);
+    this.hurryCompaction?.();
     await this.compacting?.catch(() => undefined);
     await this.flush();
+    // Folding the journal into the item files now means the next open has nothing to replay; when
+    // that would rewrite many files (after "mark all read"), the next open's compaction does it.
+    let dirty = 0;
+    for (const s of this.shards.values()) if (s.stateDirty) dirty++;
+    if (dirty <= CLOSE_COMPACT_MAX_FILES && (await this.log.hasFiles())) {
+      await this.compact().catch((err: unknown) => this.notices.push({ file: 'journal', message: `storage: compaction at close failed: ${String(err)}` }));
+      await this.flush();
+    }
     await this.log.close();
     this.closed = true;
     this.listeners.clear();
@@ -320,12 +366,35 @@ export class LibraryStore implements Store {
       const drop = await this.log.rotate();
       const dirty = [...this.shards.values()].filter((s) => s.stateDirty);
       for (const s of dirty) s.stateDirty = false;
+      // One file at a time: after "mark all read" a thousand rewrites at once would hold the event
+      // loop (each encodes its file) and fill the I/O threads, queueing a refresh's writes behind them all.
+      const queue = [...dirty];
+      const failed: unknown[] = [];
+      const worker = async () => {
+        for (let s = queue.shift(); s; s = queue.shift()) {
+          await this.quiet();
+          await s.writer.request().catch((err: unknown) => {
+            s!.stateDirty = true;
+            failed.push(err);
+          });
+        }
+      };
+      const workers: Promise<void>[] = [];
+      const spawn = (k: number) => {
+        for (let i = 0; i < k && queue.length > 0; i++) workers.push(worker());
+      };
+      spawn(this.closing ? COMPACT_PARALLEL + CLOSE_COMPACT_PARALLEL : COMPACT_PARALLEL);
+      // A close does not wait politely: it lets more files be written at once.
+      this.hurryCompaction = () => spawn(CLOSE_COMPACT_PARALLEL);
       try {
-        await Promise.all(dirty.map((s) => s.writer.request()));
-      } catch (err) {
-        for (const s of dirty) s.stateDirty = true;
-        throw err;
+        for (let seen = 0; seen < workers.length; ) {
+          seen = workers.length;
+          await Promise.all(workers.slice());
+        }
+      } finally {
+        this.hurryCompaction = undefined;
       }
+      if (failed.length) throw failed[0];
       await drop();
     };
     this.compacting = run().finally(() => {
@@ -358,12 +427,28 @@ export class LibraryStore implements Store {
   /** writeCount: file writes performed so far (tests check coalescing with it). */
   async writeCount(): Promise<number> {
     let n = this.libWriter.writes + this.rulesWriter.writes + this.log.writes();
-    for (const s of this.shards.values()) n += s.writer.writes;
+    for (const s of this.shards.values()) n += s.writes;
     return n + (await this.content.writeCount());
   }
 
+  /** Every write the user asks for starts here: it refuses a closed library and notes the activity compaction makes way for. */
   private open(): void {
     if (this.closed) throw new Error(`storage: the library in ${this.dir} is closed`);
+    this.lastActivity = performance.now();
+  }
+
+  /** Resolves once no write has been asked for in a while and the journal, content and library writes are done (or after a bounded wait, or at once when closing): compaction's turn. */
+  private async quiet(): Promise<void> {
+    const start = performance.now();
+    while (!this.closing && performance.now() - start < COMPACT_MAX_WAIT_MS) {
+      const since = performance.now() - this.lastActivity;
+      if (since < COMPACT_QUIET_MS) {
+        await new Promise<void>((r) => setTimeout(r, COMPACT_QUIET_MS - since));
+        continue;
+      }
+      await Promise.all([this.log.writerIdle(), this.content.idle(), this.libWriter.idle()]);
+      if (performance.now() - this.lastActivity >= COMPACT_QUIET_MS) return;
+    }
   }
 
   private syncEntry(e: Entry, it: Item, textTouched = true): void {

@@ -1,5 +1,5 @@
 // A lock file that keeps a second process (the CLI while the app runs, say) from writing the library.
-import { openSync, closeSync, writeSync, fsyncSync, readFileSync, unlinkSync } from 'node:fs';
+import { openSync, closeSync, writeSync, readFileSync, unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
@@ -61,8 +61,8 @@ function tryCreate(path: string, now: Date): boolean {
   }
   try {
     const info: LockInfo = { pid: process.pid, host: hostname(), since: now.toISOString() };
+    // No fsync: the lock only matters while its owner lives, and after a power cut every owner is dead.
     writeSync(fd, JSON.stringify(info));
-    fsyncSync(fd);
   } finally {
     closeSync(fd);
   }

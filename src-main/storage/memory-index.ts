@@ -37,6 +37,18 @@ function bump(t: Tally, e: StateSnapshot, sign: 1 | -1): void {
   if (e.starred) t.starred += sign;
 }
 
+/** ShardCounts: a shard's tallies, in all and per distinct tag list of its entries. */
+export interface ShardCounts {
+  feed: Tally;
+  byTags: [readonly string[], Tally][];
+}
+
+function addTally(to: Tally, t: Tally): void {
+  to.total += t.total;
+  to.unread += t.unread;
+  to.starred += t.starred;
+}
+
 /** byDate: newest first, ties by id so the order is stable. */
 export function byDate(a: ItemRef, b: ItemRef): number {
   return b.pub - a.pub || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -67,8 +79,8 @@ export class MemoryIndex {
     return true;
   }
 
-  /** addShard: index a feed's entries at open, counting them in bulk (entries with equal tags share one tag list). */
-  addShard(feedId: string, entries: readonly Entry[]): void {
+  /** addShard: index a feed's entries at open, counting them in bulk (entries with equal tags share one tag list); `counts`, when the caller already has them, saves a pass. */
+  addShard(feedId: string, entries: readonly Entry[], counts?: ShardCounts): void {
     if (!this.queued.length && this.ids.size) {
       for (const e of entries) this.add(e);
       return;
@@ -76,14 +88,22 @@ export class MemoryIndex {
     this.queued.push(entries);
     const ft = this.feedTally.get(feedId) ?? zero();
     this.feedTally.set(feedId, ft);
-    const byTags = new Map<readonly string[], Tally>();
-    for (const e of entries) {
-      bump(this.all, e, 1);
-      bump(ft, e, 1);
-      if (!e.tags.length) continue;
-      let t = byTags.get(e.tags);
-      if (!t) byTags.set(e.tags, (t = zero()));
-      bump(t, e, 1);
+    let byTags: Iterable<[readonly string[], Tally]>;
+    if (counts) {
+      addTally(ft, counts.feed);
+      addTally(this.all, counts.feed);
+      byTags = counts.byTags;
+    } else {
+      const m = new Map<readonly string[], Tally>();
+      for (const e of entries) {
+        bump(this.all, e, 1);
+        bump(ft, e, 1);
+        if (!e.tags.length) continue;
+        let t = m.get(e.tags);
+        if (!t) m.set(e.tags, (t = zero()));
+        bump(t, e, 1);
+      }
+      byTags = m;
     }
     for (const [tags, t] of byTags) {
       for (const tag of tags) {
@@ -117,10 +137,15 @@ export class MemoryIndex {
     return n;
   }
 
-  /** entries: every entry, in no order, without building the id map. */
-  *entries(): Iterable<Entry> {
-    for (const l of this.queued) yield* l;
-    yield* this.ids.values();
+  /** entries: every entry, in no order, without building the id map (a fresh array: walking one is much quicker than a generator). */
+  entries(): Entry[] {
+    const out: Entry[] = new Array<Entry>(this.size);
+    let k = 0;
+    // Each feed's list backwards: feeds append, so its newest come first, and a search for the
+    // newest few (the first page) keeps most of what it meets first instead of replacing it.
+    for (const l of this.queued) for (let i = l.length - 1; i >= 0; i--) out[k++] = l[i]!;
+    for (const e of this.ids.values()) out[k++] = e;
+    return out;
   }
 
   /** remove: drop an entry from every index. */
@@ -155,7 +180,7 @@ export class MemoryIndex {
 
   /** sorted: every entry, newest first (cached). */
   sorted(): readonly Entry[] {
-    if (!this.dateOrder) this.dateOrder = [...this.entries()].sort(byDate);
+    if (!this.dateOrder) this.dateOrder = this.entries().sort(byDate);
     return this.dateOrder;
   }
 

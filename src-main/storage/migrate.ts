@@ -3,12 +3,16 @@
 // Before a migration the old library.json is copied to migration-backup/; the backup is removed
 // only after the migrated library.json is durable, and a backup found at open means an interrupted
 // migration: it is restored and the migration run again.
+// Items files carry their own format version (shard.ts): an older one is read as it is, and
+// upgradeItemFiles rewrites it in the current one after open — atomically, each file on its own,
+// so a crash midway leaves every file whole in one version or the other, and both load.
 import { copyFile, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Item } from '../core/model';
 import { syncDir, writeAtomic } from './atomic';
 import { DamageError, parseJsonText } from './damage';
-import { encodeItems } from './shard';
+import type { Shard } from './item-shards';
+import { encodeItems, ITEMS_VERSION } from './shard';
 import { SCHEMA_VERSION } from './types';
 
 export const BACKUP_DIR = 'migration-backup';
@@ -44,6 +48,10 @@ const MIGRATIONS: Record<number, Migration> = {
     void _drop;
     return { ...rest, schemaVersion: 1 };
   },
+  // Nothing to rewrite up front: item files of formats 1 and 2 load as they are and are rewritten
+  // in format 3 shortly after open (upgradeItemFiles). The bump only makes older builds refuse the
+  // library with a clear message instead of moving format-3 files aside as damaged.
+  1: async (doc) => ({ ...doc, schemaVersion: 2 }),
 };
 
 /** migrate: bring a parsed library.json from `from` to SCHEMA_VERSION, writing files as needed; returns the new document. */
@@ -82,4 +90,18 @@ export async function recoverMigration(dir: string): Promise<boolean> {
   if (!done) await writeAtomic(join(dir, 'library.json'), await readFile(saved));
   await rm(backup, { recursive: true, force: true });
   return !done;
+}
+
+/** upgradeItemFiles: rewrite in the current items format every loaded shard still in an older one (state and texts unchanged); resolves to the names of those that could not be, with why. */
+export async function upgradeItemFiles(shards: Iterable<Shard>): Promise<{ file: string; message: string }[]> {
+  const old = [...shards].filter((s) => s.version < ITEMS_VERSION);
+  const failed: { file: string; message: string }[] = [];
+  await Promise.all(
+    old.map((s) =>
+      s.writer.request().catch((err: unknown) => {
+        failed.push({ file: s.name, message: `storage: could not rewrite ${s.name} in items format ${ITEMS_VERSION}: ${(err as Error).message}` });
+      }),
+    ),
+  );
+  return failed;
 }

@@ -11,6 +11,7 @@ import { checkLibrary, defaultLibrary, schemaVersionOf } from './library';
 import { LibraryStore } from './library-store';
 import { MemoryIndex } from './memory-index';
 import { migrate, recoverMigration } from './migrate';
+import { ITEMS_VERSION } from './shard';
 import { loadRules } from './rules';
 import { StateLog } from './state-log';
 import { SCHEMA_VERSION, type LibraryData, type Store, type StoreNotice } from './types';
@@ -30,6 +31,8 @@ export interface StoreOptions {
   compactAfterBytes?: number;
   /** Compact this long after open when a journal was replayed (default 2 s). */
   compactDelayMs?: number;
+  /** Rewrite item files of an older format this long after open (default 2 s). */
+  upgradeDelayMs?: number;
 }
 
 /** openStore: lock and open the library in dir (created if absent); damaged files are set aside and listed in `notices`. */
@@ -43,25 +46,34 @@ export async function openStore(dir: string, opts: StoreOptions = {}): Promise<S
     const notice = (file: string, message: string) => notices.push({ file, message });
     await sweepTemps(dir);
     if (await recoverMigration(dir)) notice('library.json', 'storage: an interrupted migration was rolled back and run again');
-    const lib = await openLibrary(dir, now, notice);
+    const { db: lib, cleanText } = await openLibrary(dir, now, notice);
     const rules = await loadRules(dir, now, notice);
     const index = new MemoryIndex();
     const shards = loadShards(dir, index, now, notice);
     const log = new StateLog(dir, now, notice);
-    await log.replay((id, flags) => {
-      const e = index.byId.get(id);
-      if (!e) return;
-      const read = (flags & 1) !== 0;
-      const starred = (flags & 2) !== 0;
-      if (e.read === read && e.starred === starred) return;
-      const before = index.snapshot(e);
-      e.read = read;
-      e.starred = starred;
-      index.changed(e, before);
-      shards.get(e.feedId)!.stateDirty = true;
-    });
+    // The journal's last word per id, then one pass over the entries: cheaper than building the
+    // id map during the open (a clean close leaves no journal at all).
+    const latest = new Map<string, number>();
+    await log.replay((id, flags) => void latest.set(id, flags));
+    if (latest.size) {
+      for (const e of index.entries()) {
+        const flags = latest.get(e.id);
+        if (flags === undefined) continue;
+        const read = (flags & 1) !== 0;
+        const starred = (flags & 2) !== 0;
+        if (e.read === read && e.starred === starred) continue;
+        const before = index.snapshot(e);
+        e.read = read;
+        e.starred = starred;
+        index.changed(e, before);
+        shards.get(e.feedId)!.stateDirty = true;
+      }
+    }
     const store = new LibraryStore(dir, now, release, notices, lib, rules, index, shards, log, opts);
+    // The backup of a cleanly opened library.json is not needed to show it: written after the open (close waits for it).
+    if (cleanText !== undefined) store.track(keepBackup(join(dir, 'library.json'), cleanText).catch((err: unknown) => notice('library.json.bak', `storage: could not keep a backup of library.json: ${String(err)}`)));
     if (await log.hasFiles()) store.scheduleCompaction(opts.compactDelayMs ?? 2000);
+    if ([...shards.values()].some((s) => s.version < ITEMS_VERSION)) store.scheduleUpgrade(opts.upgradeDelayMs ?? 2000);
     // Warm the date order and the tag lists after the first turn, so the first filters are quick too.
     setImmediate(() => store.warm());
     return store;
@@ -71,7 +83,8 @@ export async function openStore(dir: string, opts: StoreOptions = {}): Promise<S
   }
 }
 
-async function openLibrary(dir: string, now: () => Date, notice: (f: string, m: string) => void): Promise<Low<LibraryData>> {
+/** The opened library.json, and its text when it opened cleanly (to keep as library.json.bak). */
+async function openLibrary(dir: string, now: () => Date, notice: (f: string, m: string) => void): Promise<{ db: Low<LibraryData>; cleanText?: string }> {
   const path = join(dir, 'library.json');
   const db = new Low<LibraryData>(new DurableFile(path, libraryCodec, 'library.json'), defaultLibrary());
   let text: string | undefined;
@@ -82,7 +95,7 @@ async function openLibrary(dir: string, now: () => Date, notice: (f: string, m: 
   }
   if (text === undefined) {
     await db.write();
-    return db;
+    return { db };
   }
   try {
     let doc = parseJsonText(text, 'library.json') as Record<string, unknown>;
@@ -95,9 +108,7 @@ async function openLibrary(dir: string, now: () => Date, notice: (f: string, m: 
       notice('library.json', `storage: migrated the library from schemaVersion ${version} to ${SCHEMA_VERSION}`);
     }
     db.data = checkLibrary(doc, 'library.json');
-    // The last library that opened cleanly, for the day library.json is damaged outside our writes
-    // (a disk error, an editor): the feed list then comes back instead of starting empty.
-    await writeAtomic(`${path}.bak`, text);
+    return { db, cleanText: text };
   } catch (err) {
     if (!(err instanceof DamageError)) throw err;
     const to = await quarantine(path, now());
@@ -110,7 +121,13 @@ async function openLibrary(dir: string, now: () => Date, notice: (f: string, m: 
     }
     await db.write();
   }
-  return db;
+  return { db };
+}
+
+/** The last library that opened cleanly, for the day library.json is damaged outside our writes (a disk error, an editor): the feed list then comes back instead of starting empty. */
+async function keepBackup(path: string, text: string): Promise<void> {
+  const old = await readFile(`${path}.bak`, 'utf8').catch(() => undefined);
+  if (old !== text) await writeAtomic(`${path}.bak`, text);
 }
 
 async function readBackup(path: string): Promise<LibraryData | undefined> {

@@ -5,7 +5,8 @@ import type { Feed, Item, SavedSearch, Settings, TagRule } from '../core/model';
 /** FullText: the outcome of fetching one item's full article. */
 export type FullText = { html: string } | { error: string };
 
-export const SCHEMA_VERSION = 1;
+// 2: item files may be in format 3 (binary columns), which a build knowing only 1 would call damaged.
+export const SCHEMA_VERSION = 2;
 
 /** LibraryData: the small document in library.json. */
 export interface LibraryData {

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../../src-main/storage/store';
 import { CoalescingWriter } from '../../../src-main/storage/coalesce';
 import type { Store } from '../../../src-main/storage/types';
-import { makeItem, tempDir } from './fixtures';
+import { headOnDisk, makeItem, tempDir } from './fixtures';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -23,9 +23,8 @@ const writes = () => (store as unknown as { writeCount(): Promise<number> }).wri
 
 /** The read flags of a feed's items as on disk now: the shard's head, then the journal's complete lines over it. */
 function readOnDisk(feedId: string): Map<string, boolean> {
-  const line = readFileSync(join(dir, 'items', `${feedId}.json`), 'utf8').split('\n')[0]!;
-  const { head } = JSON.parse(`${line.slice(0, -1)}}`);
-  const flags = new Map((head.ids as string[]).map((id, i) => [id, (head.flags[i] & 1) === 1]));
+  const head = headOnDisk(dir, feedId);
+  const flags = new Map(head.ids.map((id, i) => [id, (head.flags[i]! & 1) === 1]));
   const journals = readdirSync(dir).filter((n) => /^journal-\d+\.log$/.test(n)).sort((a, b) => parseInt(a.slice(8)) - parseInt(b.slice(8)));
   for (const j of journals) {
     const lines = readFileSync(join(dir, j), 'utf8').split('\n');

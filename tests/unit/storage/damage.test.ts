@@ -35,6 +35,8 @@ const badBodies: [string, string | Buffer][] = [
   ['only NUL bytes', Buffer.alloc(4096)],
   ['the wrong shape', JSON.stringify({ format: 'tidings-items', version: 1, feedId: 'f1', head: { ids: ['a'], pub: [] } })],
   ['a null document', 'null'],
+  ['format 3 columns of the wrong length', JSON.stringify({ format: 'tidings-items', version: 3, feedId: 'f1', head: { ids: ['a'], tagTable: [], tagSets: [[]], cols: Buffer.alloc(16).toString('base64'), pruned: {} }, body: [{ title: 'A', published: '2026-01-01T00:00:00.000Z' }] })],
+  ['format 3 with a tag set out of range', JSON.stringify({ format: 'tidings-items', version: 3, feedId: 'f1', head: { ids: ['a'], tagTable: ['t'], tagSets: [[1]], cols: Buffer.alloc(17).toString('base64'), pruned: {} }, body: [{ title: 'A', published: '2026-01-01T00:00:00.000Z' }] })],
   ['a list', '[]'],
 ];
 
@@ -128,7 +130,7 @@ describe('a damaged library.json', () => {
     await writeFile(path, newer);
     const err = await openStore(dir).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NewerVersionError);
-    expect((err as Error).message).toMatch(/schemaVersion 99, newer than this Tidings understands \(1\)/);
+    expect((err as Error).message).toMatch(/schemaVersion 99, newer than this Tidings understands \(2\)/);
     expect(await readFile(path, 'utf8')).toBe(newer);
     // The lock was released: a later open (after a fix) works.
     await writeFile(path, JSON.stringify({ schemaVersion: 1, feeds: [] }));

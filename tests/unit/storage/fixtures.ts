@@ -2,7 +2,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Feed, Item } from '../../../src-main/core/model';
+import { decodeHeadLine } from '../../../src-main/storage/shard';
 
 /** tempDir: a fresh directory under the OS temp dir, and its remover. */
 export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
@@ -43,4 +45,11 @@ export function makeFeed(id: string, over: Partial<Feed> = {}): Feed {
     http: {},
     ...over,
   };
+}
+
+/** headOnDisk: the item ids, flags (bit 0 read, bit 1 starred) and format version of items/<feedId>.json as the file now holds them. */
+export function headOnDisk(dir: string, feedId: string): { ids: string[]; flags: number[]; version: number } {
+  const line = readFileSync(join(dir, 'items', `${feedId}.json`), 'utf8').split('\n')[0]!;
+  const { head, version } = decodeHeadLine(line.slice(0, -1), `items/${feedId}.json`);
+  return { ids: [...head.ids], flags: Array.from(head.flags), version };
 }

@@ -4,7 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../../src-main/storage/store';
 import { SCHEMA_VERSION } from '../../../src-main/storage/types';
 import { DEFAULT_SETTINGS } from '../../../src-main/core/model';
-import { makeFeed, makeItem, tempDir } from './fixtures';
+import { headOnDisk, makeFeed, makeItem, tempDir } from './fixtures';
+import type { Item } from '../../../src-main/core/model';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -105,5 +106,103 @@ describe('migrations', () => {
     await store.close();
     await expectMigrated();
     expect(await readdir(dir)).not.toContain('migration-backup');
+  });
+});
+
+/** An items file of format 2 (number lists in the head), written as that version did: one line of state, one of texts. */
+function v2Shard(feedId: string, items: Item[], pruned: Record<string, number>): string {
+  const bodies = items.map(({ id: _i, feedId: _f, read: _r, starred: _s, tags: _t, ...body }) => JSON.stringify(body));
+  const tagTable = [...new Set(items.flatMap((it) => it.tags))];
+  const head = {
+    ids: items.map((it) => it.id),
+    pub: items.map((it) => Date.parse(it.published)),
+    flags: items.map((it) => (it.read ? 1 : 0) | (it.starred ? 2 : 0)),
+    tagTable,
+    tagN: items.map((it) => it.tags.length),
+    tagIx: items.flatMap((it) => it.tags.map((t) => tagTable.indexOf(t))),
+    len: bodies.map((b) => Buffer.byteLength(b)),
+    pruned,
+  };
+  return `${JSON.stringify({ format: 'tidings-items', version: 2, feedId, head }).slice(0, -1)},\n"body":[${bodies.join(',')}]}\n`;
+}
+
+describe('items files of format 2', () => {
+  const items = [
+    makeItem('f1', 1, { read: true, tags: ['energy', 'solar'] }),
+    makeItem('f1', 2, { starred: true, tags: ['energy'] }),
+    makeItem('f1', 3),
+  ];
+
+  async function writeV2(): Promise<string> {
+    await mkdir(join(dir, 'items'), { recursive: true });
+    const text = v2Shard('f1', items, { 'f1-i0': 1 });
+    await writeFile(join(dir, 'items', 'f1.json'), text);
+    return text;
+  }
+
+  async function expectItems(): Promise<void> {
+    const store = await openStore(dir, { upgradeDelayMs: 60_000 });
+    try {
+      expect(store.notices).toEqual([]);
+      expect(items.map((it) => store.getItem(it.id))).toEqual(items);
+      expect(store.tallyTag('energy')).toEqual({ unread: 1, total: 2, starred: 1 });
+      expect(store.prunedState('f1', 'f1-i0')).toEqual({ read: true, starred: false });
+    } finally {
+      await store.close();
+    }
+  }
+
+  it('load, and are rewritten in the current format after open with their state, tags and texts', async () => {
+    const old = await writeV2();
+    const store = await openStore(dir, { upgradeDelayMs: 0 });
+    expect(items.map((it) => store.getItem(it.id))).toEqual(items);
+    await new Promise((r) => setTimeout(r, 20));
+    await store.flush();
+    expect(store.notices).toEqual([]);
+    await store.close();
+    const upgraded = headOnDisk(dir, 'f1');
+    expect(upgraded).toEqual({ ids: ['f1-i1', 'f1-i2', 'f1-i3'], flags: [1, 2, 0], version: 3 });
+    // The texts are carried over byte for byte.
+    const bodyLine = (text: string) => text.slice(text.indexOf('\n') + 1);
+    expect(bodyLine(await readFile(join(dir, 'items', 'f1.json'), 'utf8'))).toBe(bodyLine(old));
+    await expectItems();
+  });
+
+  it('in a library of schemaVersion 1 (the builds that wrote them) migrate to 2 and keep every item', async () => {
+    await (await openStore(dir)).close();
+    const lib = JSON.parse(await readFile(join(dir, 'library.json'), 'utf8'));
+    await writeFile(join(dir, 'library.json'), JSON.stringify({ ...lib, schemaVersion: 1 }));
+    await writeV2();
+    const store = await openStore(dir, { upgradeDelayMs: 60_000 });
+    try {
+      expect(store.notices.map((n) => n.message)).toEqual(['storage: migrated the library from schemaVersion 1 to 2']);
+      expect(items.map((it) => store.getItem(it.id))).toEqual(items);
+    } finally {
+      await store.close();
+    }
+    expect(JSON.parse(await readFile(join(dir, 'library.json'), 'utf8')).schemaVersion).toBe(2);
+    await expectItems();
+  });
+
+  it('stay as they are, and load, when the library is closed before the rewrite', async () => {
+    const old = await writeV2();
+    await (await openStore(dir)).close();
+    expect(await readFile(join(dir, 'items', 'f1.json'), 'utf8')).toBe(old);
+    await expectItems();
+  });
+
+  it('load beside files already rewritten (an upgrade cut short), and the rest are rewritten next time', async () => {
+    await writeV2();
+    const s = await openStore(dir);
+    await s.putItems({ feedId: 'f2', items: [makeItem('f2', 1, { read: true })], content: new Map() });
+    await s.close();
+    expect([headOnDisk(dir, 'f1').version, headOnDisk(dir, 'f2').version]).toEqual([2, 3]);
+    await expectItems();
+    const store = await openStore(dir, { upgradeDelayMs: 0 });
+    expect(store.getItem('f2-i1')!.read).toBe(true);
+    await new Promise((r) => setTimeout(r, 20));
+    await store.close();
+    expect([headOnDisk(dir, 'f1').version, headOnDisk(dir, 'f2').version]).toEqual([3, 3]);
+    await expectItems();
   });
 });

@@ -25,7 +25,7 @@ describe('openStore', () => {
     expect(store.library().feeds).toEqual([]);
     expect(store.library().settings).toEqual(DEFAULT_SETTINGS);
     const onDisk = JSON.parse(await readFile(join(dir, 'library.json'), 'utf8'));
-    expect(onDisk.schemaVersion).toBe(1);
+    expect(onDisk.schemaVersion).toBe(2);
     expect(store.notices).toEqual([]);
   });
 
@@ -152,6 +152,26 @@ describe('openStore', () => {
     expect(store.notices).toEqual([]);
     expect(store.getItem(it.id)).toEqual(it);
     expect(store.tallyTag('b')).toEqual({ unread: 0, total: 1, starred: 0 });
+  });
+
+  it('counts at open exactly what a recount of the items gives (feeds, tags, read, starred)', async () => {
+    const tagsOf = [['a'], ['a', 'b'], [], ['b', 'c'], ['a', 'b'], ['c']];
+    const all = ['f1', 'f2', 'f3'].flatMap((f, k) =>
+      Array.from({ length: 12 }, (_, n) => makeItem(f, n, { tags: tagsOf[(n + k) % tagsOf.length]!, read: (n + k) % 3 === 0, starred: (n * k) % 5 === 1 })),
+    );
+    const s = await openStore(dir);
+    for (const f of ['f1', 'f2', 'f3']) await s.putItems({ feedId: f, items: all.filter((it) => it.feedId === f), content: new Map() });
+    await s.close();
+    store = await openStore(dir);
+    const recount = (keep: (it: (typeof all)[number]) => boolean) => {
+      const list = all.filter(keep);
+      return { unread: list.filter((it) => !it.read).length, total: list.length, starred: list.filter((it) => it.starred).length };
+    };
+    expect(store.tallyAll()).toEqual(recount(() => true));
+    for (const f of ['f1', 'f2', 'f3']) expect(store.tallyFeed(f)).toEqual(recount((it) => it.feedId === f));
+    for (const t of ['a', 'b', 'c']) expect(store.tallyTag(t)).toEqual(recount((it) => it.tags.includes(t)));
+    expect(store.tags()).toEqual(['a', 'b', 'c']);
+    expect([...store.refsByTag('b')].map((r) => r.id).sort()).toEqual(all.filter((it) => it.tags.includes('b')).map((it) => it.id).sort());
   });
 
   it('merges settings missing from an older library.json with the defaults', async () => {
