@@ -1,4 +1,4 @@
-// `npm run bench -- refresh [--feeds 1000] [--items 50] [--latency 50] [--concurrency N] [--no-newsboat]`
+// `npm run bench -- refresh [--feeds 1000] [--items 50] [--latency 50] [--concurrency N] [--no-newsboat] [--offline] [--cold-only] [--without-sanitizer] [--profile cold|unchanged|warm|changed]`
 // Issue 3 §8: Tidings' cold / unchanged / warm / changed refresh of the farm (bench/farm.ts) with
 // peak RSS and event-loop delay, then newsboat's three reloads on the same farm, and the ratios.
 import { fork, spawnSync } from 'node:child_process';
@@ -42,21 +42,59 @@ function arg(args: string[], name: string, fallback: number): number {
   return i >= 0 ? Number(args[i + 1]) : fallback;
 }
 
+/** With `--profile <phase name prefix>`: a CPU profile of that phase alone, written next to the bench's temp files. */
+let profilePhase: string | undefined;
+
+async function profiled<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  if (!profilePhase || !name.startsWith(profilePhase)) return fn();
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    const file = join(tmpdir(), `tidings-bench-${name.split(' ').slice(0, 2).join('-')}-${process.pid}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    console.log(`bench: CPU profile of "${name}" in ${file}`);
+    session.disconnect();
+  }
+}
+
 async function measure(name: string, fn: () => Promise<string>): Promise<Phase> {
   const loop = monitorEventLoopDelay({ resolution: 10 });
   let peak = process.memoryUsage.rss();
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 50);
+  let heap = 0;
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    peak = Math.max(peak, m.rss);
+    heap = Math.max(heap, m.heapUsed);
+  }, 50);
   loop.enable();
   const t0 = performance.now();
-  const detail = await fn();
+  const cpu0 = process.cpuUsage();
+  const detail = await profiled(name, fn);
   const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
   loop.disable();
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage.rss());
-  return { name, ms, peakRssMb: peak / 1048576, maxLoopDelayMs: loop.max / 1e6, detail };
+  return { name, ms, peakRssMb: peak / 1048576, maxLoopDelayMs: loop.max / 1e6, detail: `${detail}, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s, peak heap ${(heap / 1048576).toFixed(0)} MB` };
 }
 
-async function tidings(farm: Farm, concurrency: number | undefined, withoutSanitizer: boolean): Promise<Phase[]> {
+interface TidingsOptions {
+  concurrency?: number;
+  withoutSanitizer: boolean;
+  /** Issue 8's offline copies (images, full text) during the refresh; newsboat keeps none. */
+  offline: boolean;
+  /** Stop after the cold refresh (for profiling). */
+  coldOnly: boolean;
+}
+
+async function tidings(farm: Farm, opts: TidingsOptions): Promise<Phase[]> {
+  const { concurrency, withoutSanitizer } = opts;
   const dir = mkdtempSync(join(tmpdir(), 'tidings-bench-refresh-'));
   const store = await openStore(dir);
   try {
@@ -70,7 +108,7 @@ async function tidings(farm: Farm, concurrency: number | undefined, withoutSanit
     });
     const rules = loadDefaultRules();
     // --without-sanitizer isolates the rest of the pipeline (a diagnostic, labelled in the output).
-    const ctx = { store, rules, emit: () => undefined, ...(withoutSanitizer && { sanitize: (html: string) => html }) };
+    const ctx = { store, rules, emit: () => undefined, offline: opts.offline, ...(withoutSanitizer && { sanitize: (html: string) => html }) };
     const run = async (): Promise<string> => {
       const s = await refreshFeeds(ctx);
       await store.flush();
@@ -80,6 +118,14 @@ async function tidings(farm: Farm, concurrency: number | undefined, withoutSanit
     const phases: Phase[] = [];
     await farm.mode('normal');
     phases.push(await measure('tidings cold', run));
+    // With --expose-gc: what the refresh left alive (the store's items) apart from garbage.
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (gc) {
+      gc();
+      const m = process.memoryUsage();
+      console.log(`bench: after the cold refresh and a full GC: heap ${(m.heapUsed / 1048576).toFixed(0)} MB of ${(m.heapTotal / 1048576).toFixed(0)} MB, external ${(m.external / 1048576).toFixed(0)} MB, RSS ${(m.rss / 1048576).toFixed(0)} MB`);
+    }
+    if (opts.coldOnly) return phases;
     await farm.mode('ignore-validators');
     phases.push(await measure('tidings unchanged (same bytes, validators ignored)', run));
     await farm.mode('normal');
@@ -127,12 +173,16 @@ async function newsboat(farm: Farm): Promise<Phase[]> {
 export async function run(args: string[] = []): Promise<Phase[]> {
   const spec: FarmSpec = { feeds: arg(args, '--feeds', 1000), items: arg(args, '--items', 50), latencyMs: arg(args, '--latency', 50), hosts: 8 };
   const concurrency = args.includes('--concurrency') ? arg(args, '--concurrency', 8) : undefined;
+  profilePhase = args.includes('--profile') ? `tidings ${args[args.indexOf('--profile') + 1] ?? 'cold'}` : undefined;
   const farm = await startFarmProcess(spec);
   console.log(`bench: farm of ${spec.feeds} feeds × ${spec.items} items, ${(farm.bytes / 1048576).toFixed(0)} MB, ${spec.latencyMs} ms latency, ${spec.hosts} hosts; concurrency ${concurrency ?? 'default (8)'}`);
   try {
     const withoutSanitizer = args.includes('--without-sanitizer');
     if (withoutSanitizer) console.log('bench: DIAGNOSTIC RUN: sanitizing replaced by a pass-through');
-    const ours = await tidings(farm, concurrency, withoutSanitizer);
+    // The farm serves no images: with offline copies on, every picture is a 404 round trip.
+    const offline = args.includes('--offline');
+    if (offline) console.log('bench: offline copies on (issue 8: every article image is requested from the farm)');
+    const ours = await tidings(farm, { ...(concurrency && { concurrency }), withoutSanitizer, offline, coldOnly: args.includes('--cold-only') });
     const theirs = args.includes('--no-newsboat') ? [] : await newsboat(farm);
     const all = [...ours, ...theirs];
     for (const p of all) {

@@ -1,23 +1,22 @@
 // The refresh pipeline (DESIGN §3): fetch → decode → parse → sanitize → tag → merge, per feed,
 // with bounded concurrency, backoff and per-feed health. One feed's failure never touches
 // another feed or its own stored items.
-import type { Feed, FeedHealth, FeedHttpState, Item, ParsedFeed, Settings, TagRule } from './model';
+import type { Feed, FeedHealth, FeedHttpState, Item, OfflineRecord, Settings, TagRule } from './model';
 import { DEFAULT_SETTINGS } from './model';
 import type { ReaderEvent, RefreshSummary } from '../ipc/contract';
 import type { FeedUpdate, LibraryData, Store } from '../storage/types';
-import { decodeBody } from './encoding';
+import { digestFeed, digestItem, type Digest } from './digest';
+import { digestOffThread, digestPoolEnabled } from './digest-pool';
 import { fetchFeed, FetchError, type FetchResult } from './fetcher';
 import { isNetworkError } from './connectivity';
 import { mediaSessionFor } from './media';
 import { keepOffline } from './offline';
 import { refreshFavicon } from './favicon';
 import { assignItemIds, hash } from './identity';
-import { sourceHashOf, toStoredItem } from './merge';
-import { parseFeed } from './parser';
+import { toStoredItem } from './merge';
 import { sanitizeHtml } from './sanitizer';
 import { hostOf, runScheduled } from './scheduler';
 import { computeTags } from './tags';
-import { htmlToText } from './text';
 
 export interface RefreshContext {
   store: Store;
@@ -38,6 +37,8 @@ const BACKOFF_BASE = 15 * 60 * 1000;
 const MOVES_TO_FOLLOW = 3;
 const SLICE_MS = 8;
 const FLUSH_EVERY = 50;
+/** Feeds parsed and merged at once (each holds its body, document and raw articles meanwhile). */
+const INGEST_LIMIT = 2;
 
 type Outcome = { feedId: string; title: string; kind: 'updated' | 'unchanged' | 'failed'; newItems: number; error?: string; network?: boolean };
 type Patch = { feedId: string; apply: (feed: Feed) => void };
@@ -75,25 +76,39 @@ async function refreshDue(ctx: RefreshContext, feeds: Feed[], due: Feed[], setti
   let done = 0;
   let failed = 0;
   ctx.emit({ type: 'refresh-progress', done, total: due.length, failed, running: true });
-  const tasks = due.map((feed) => ({
+  const finish = (feed: Feed, out: Outcome): Outcome => {
+    done++;
+    if (out.kind === 'failed') {
+      failed++;
+      ctx.emit({ type: 'feed-error', feedId: feed.id, message: out.error ?? 'failed' });
+    }
+    // A failed write surfaces at the final flush; here it must not become an unhandled rejection.
+    if (patches.length >= FLUSH_EVERY) flush().catch(() => undefined);
+    ctx.emit({ type: 'refresh-progress', done, total: due.length, failed, running: done < due.length });
+    return out;
+  };
+  // A fetched feed leaves its fetch slot once it is admitted to parsing, so the network keeps busy
+  // while bodies are parsed and written. Parsing (body, document, raw articles in memory) admits
+  // few feeds; offline copies and writes (network and disk waits) as many as fetching does.
+  const gates: Gates = { parsing: gate(INGEST_LIMIT), storing: gate(settings.concurrency) };
+  const ingesting: Promise<Outcome>[] = new Array(due.length);
+  const tasks = due.map((feed, i) => ({
     host: hostOf(feed.url),
-    run: async (): Promise<Outcome> => {
-      const out = await refreshOne(ctx, feed, settings, patches);
-      done++;
-      if (out.kind === 'failed') {
-        failed++;
-        ctx.emit({ type: 'feed-error', feedId: feed.id, message: out.error ?? 'failed' });
+    run: async (): Promise<void> => {
+      const step = await fetchOne(ctx, feed, settings, patches);
+      if (!('ingest' in step)) {
+        ingesting[i] = Promise.resolve(finish(feed, step));
+        return;
       }
-      // A failed write surfaces at the final flush; here it must not become an unhandled rejection.
-      if (patches.length >= FLUSH_EVERY) flush().catch(() => undefined);
-      ctx.emit({ type: 'refresh-progress', done, total: due.length, failed, running: done < due.length });
-      return out;
+      await gates.parsing.enter();
+      ingesting[i] = step.ingest(gates).then((out) => finish(feed, out));
     },
   }));
   const settled = await runScheduled(tasks, settings.concurrency, settings.perHostConcurrency);
+  const ingested = await Promise.allSettled(ingesting.map((p, i) => p ?? Promise.reject(settled[i]?.status === 'rejected' ? settled[i].reason : 'not run')));
   await flush();
-  // refreshOne catches its own errors; a rejection here is a bug, still reported per feed, never lost.
-  const outcomes = settled.map((s, i): Outcome =>
+  // fetchOne and ingest catch their own errors; a rejection here is a bug, still reported per feed, never lost.
+  const outcomes = ingested.map((s, i): Outcome =>
     s.status === 'fulfilled' ? s.value : { feedId: due[i]!.id, title: due[i]!.title, kind: 'failed', newItems: 0, error: `processor: ${String(s.reason)}` },
   );
   const changed = outcomes.filter((o) => o.kind === 'updated').map((o) => o.feedId);
@@ -111,7 +126,8 @@ async function refreshDue(ctx: RefreshContext, feeds: Feed[], due: Feed[], setti
   };
 }
 
-async function refreshOne(ctx: RefreshContext, feed: Feed, settings: Settings, patches: Patch[]): Promise<Outcome> {
+/** Fetches one feed: the outcome when there is nothing to ingest (failure, 304), else the ingestion to run. */
+async function fetchOne(ctx: RefreshContext, feed: Feed, settings: Settings, patches: Patch[]): Promise<Outcome | { ingest: (gates: Gates) => Promise<Outcome> }> {
   const now = ctx.now?.() ?? new Date();
   const iso = now.toISOString();
   // Validators and the body hash only mean "you have this" after a refresh stored the items.
@@ -135,12 +151,50 @@ async function refreshOne(ctx: RefreshContext, feed: Feed, settings: Settings, p
     patches.push({ feedId: feed.id, apply: (f) => succeed(f, iso, { status: 304, finalUrl }, {}, moved) });
     return { ...base, kind: 'unchanged', newItems: 0 };
   }
-  return ingest(ctx, feed, res, now, moved, patches);
+  const fetched = res;
+  return { ingest: (gates) => ingest(ctx, feed, fetched, now, moved, patches, gates) };
+}
+
+type Gate = { enter(): Promise<void>; leave(): void };
+/** The two stages of ingestion; the caller holds `parsing` when ingest starts, and ingest gives it back. */
+type Gates = { parsing: Gate; storing: Gate };
+
+/** A counting gate: at most `limit` holders at once, waiters served in order. */
+function gate(limit: number): Gate {
+  let held = 0;
+  const waiting: (() => void)[] = [];
+  return {
+    enter: () => {
+      if (held < limit) {
+        held++;
+        return Promise.resolve();
+      }
+      return new Promise<void>((ok) => waiting.push(ok));
+    },
+    leave: () => {
+      const next = waiting.shift();
+      if (next) next();
+      else held--;
+    },
+  };
 }
 
 type Fetched = Extract<FetchResult, { kind: 'ok' }>;
 
-async function ingest(ctx: RefreshContext, feed: Feed, res: Fetched, now: Date, moved: (f: Feed) => void, patches: Patch[]): Promise<Outcome> {
+async function ingest(ctx: RefreshContext, feed: Feed, res: Fetched, now: Date, moved: (f: Feed) => void, patches: Patch[], gates: Gates): Promise<Outcome> {
+  let parsing = true;
+  const parsed = () => {
+    if (parsing) gates.parsing.leave();
+    parsing = false;
+  };
+  try {
+    return await ingestHeld(ctx, feed, res, now, moved, patches, gates, parsed);
+  } finally {
+    parsed();
+  }
+}
+
+async function ingestHeld(ctx: RefreshContext, feed: Feed, res: Fetched, now: Date, moved: (f: Feed) => void, patches: Patch[], gates: Gates, parsed: () => void): Promise<Outcome> {
   const iso = now.toISOString();
   const base = { feedId: feed.id, title: feed.title };
   const finalUrl = res.finalUrl;
@@ -154,26 +208,33 @@ async function ingest(ctx: RefreshContext, feed: Feed, res: Fetched, now: Date, 
     return { ...base, kind: 'unchanged', newItems: 0 };
   }
   try {
-    // Parsing is the longest synchronous step: start it in a fresh turn of the event loop.
-    await breathe(true);
-    const { text, encoding } = decodeBody(res.body, res.contentType);
-    const parsed = parseFeed(text, res.finalUrl);
-    const { changed, newItems } = await mergeItems(ctx, feed, parsed, iso);
-    // Offline copies (issue 8): one media session per refresh (its patch list); failures go to the feed's health, never fail it.
-    // A feed just set to fetch full articles also gets them for items it already had (keepOffline's backfill).
-    const offline = ctx.offline !== false && (changed.items.length || feed.fullText)
-      ? await keepOffline(ctx.store, feed, changed, mediaSessionFor(patches)).catch(() => undefined)
-      : undefined;
-    if (changed.items.length || changed.fullText?.size) {
-      keepLatestState(ctx.store, changed.items);
-      await ctx.store.putItems(changed);
+    const digest = await digestBody(ctx, feed, res);
+    const { changed, newItems } = await mergeItems(ctx, feed, digest, iso);
+    const { encoding } = digest;
+    const { title, link, icon } = digest.feed;
+    // Entered before parsing is left: a feed waiting to be stored keeps holding its place, so
+    // what waits stays bounded all the way back to the fetch slots.
+    await gates.storing.enter();
+    parsed();
+    let offline: OfflineRecord | undefined;
+    try {
+      // Offline copies (issue 8): one media session per refresh (its patch list); failures go to the feed's health, never fail it.
+      // A feed just set to fetch full articles also gets them for items it already had (keepOffline's backfill).
+      offline = ctx.offline !== false && (changed.items.length || feed.fullText)
+        ? await keepOffline(ctx.store, feed, changed, mediaSessionFor(patches)).catch(() => undefined)
+        : undefined;
+      if (changed.items.length || changed.fullText?.size) {
+        keepLatestState(ctx.store, changed.items);
+        await ctx.store.putItems(changed);
+      }
+    } finally {
+      gates.storing.leave();
     }
     const itemCount = ctx.store.feedItems(feed.id).length;
     // Only small values go into the patch: it waits for the next library flush, the body must not.
     const health = { status, finalUrl, encoding, itemCount, ...(offline && { offline }) };
-    const { title, link } = parsed;
     // Issue 5: the icon is looked for on the side (weekly at most); it never holds up or fails a refresh.
-    if (ctx.offline !== false) void refreshFavicon(ctx, feed, parsed.icon, link);
+    if (ctx.offline !== false) void refreshFavicon(ctx, feed, icon, link);
     patches.push({
       feedId: feed.id,
       apply: (f) => {
@@ -198,10 +259,24 @@ async function breathe(always = false): Promise<void> {
   sliceStart = Date.now();
 }
 
-async function mergeItems(ctx: RefreshContext, feed: Feed, parsed: ParsedFeed, now: string): Promise<{ changed: FeedUpdate; newItems: number }> {
+/** Decode and parse a fetched body, digesting its items in a worker when the pool is on (else mergeItems digests them in slices). */
+async function digestBody(ctx: RefreshContext, feed: Feed, res: Fetched): Promise<Digest> {
+  const input = { body: res.body, ...(res.contentType && { contentType: res.contentType }), finalUrl: res.finalUrl, feedId: feed.id, feedUrl: feed.url, rules: ctx.rules };
+  if (!ctx.sanitize && digestPoolEnabled()) {
+    // The worker cannot ask the store: it gets the fingerprints stored for this feed (loading them costs a little, so only here).
+    const known = ctx.store.feedItems(feed.id).flatMap((i) => (i.sourceHash ? [i.sourceHash] : []));
+    return digestOffThread({ ...input, known });
+  }
+  // Parsing is the longest synchronous step: start it in a fresh turn of the event loop.
+  await breathe(true);
+  return digestFeed(input, ctx.sanitize, { parseOnly: true });
+}
+
+async function mergeItems(ctx: RefreshContext, feed: Feed, digest: Digest, now: string): Promise<{ changed: FeedUpdate; newItems: number }> {
   const { store } = ctx;
   const sanitize = ctx.sanitize ?? sanitizeHtml;
-  const ids = assignItemIds(feed.id, parsed.items, (id) => {
+  const byItem = new Map(digest.items.map((d) => [d.item, d]));
+  const ids = assignItemIds(feed.id, digest.items.map((d) => d.item), (id) => {
     const known = store.getItem(id);
     return known ? known.link ?? '' : undefined;
   });
@@ -210,19 +285,18 @@ async function mergeItems(ctx: RefreshContext, feed: Feed, parsed: ParsedFeed, n
   let newItems = 0;
   for (const { id, item } of ids) {
     await breathe();
+    const { sourceHash, digest: ready } = byItem.get(item)!;
     const previous = store.getItem(id);
-    const sourceHash = sourceHashOf(item);
     if (previous && previous.sourceHash === sourceHash) continue;
     const pruned = previous ? undefined : store.prunedState(feed.id, id);
     if (!previous && !pruned) newItems++;
-    const plain = htmlToText(item.content ?? item.summary ?? '');
-    const tags = computeTags(
-      { title: item.title, text: plain, categories: item.categories, ...(item.published && { published: item.published }), feedId: feed.id, feedUrl: feed.url },
-      ctx.rules,
-      previous?.userTags,
-    );
-    items.push(toStoredItem({ feedId: feed.id, id, parsed: item, ...(previous && { previous }), ...(pruned && { pruned }), now, sourceHash, tags, text: plain }));
-    if (item.content) content.set(id, sanitize(item.content, item.contentBase ?? item.link ?? feed.url));
+    // Not digested when its fingerprint was known (under another id), or digesting in place.
+    const { text, tags: ruleTags, html } = ready ?? digestItem(item, { feedId: feed.id, feedUrl: feed.url, rules: ctx.rules }, sanitize);
+    const tags = previous?.userTags
+      ? computeTags({ title: item.title, text, categories: item.categories, ...(item.published && { published: item.published }), feedId: feed.id, feedUrl: feed.url }, ctx.rules, previous.userTags)
+      : ruleTags;
+    items.push(toStoredItem({ feedId: feed.id, id, parsed: item, ...(previous && { previous }), ...(pruned && { pruned }), now, sourceHash, tags, text }));
+    if (html !== undefined) content.set(id, html);
   }
   return { changed: { feedId: feed.id, items, content }, newItems };
 }
