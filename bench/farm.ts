@@ -85,6 +85,15 @@ interface Doc {
   lastModified: string;
 }
 
+/** pictureBytes: a deterministic 20–60 KB body that reads as a JPEG (its magic number; nothing decodes it). */
+export function pictureBytes(seed: number): Buffer {
+  const r = rng(seed + 7);
+  const buf = Buffer.alloc(20_480 + Math.floor(r() * 40_960));
+  for (let i = 0; i < buf.length; i += 4) buf.writeUInt32LE(Math.floor(r() * 4294967296), Math.min(i, buf.length - 4));
+  buf.set([0xff, 0xd8, 0xff, 0xe0], 0);
+  return buf;
+}
+
 /** startFarm: generate and serve the farm; returns the feed URLs, a mode switch and a closer. */
 export async function startFarm(spec: FarmSpec): Promise<FarmInfo & { setMode(m: FarmMode): void; close(): Promise<void>; hits(): number }> {
   const servers: Server[] = [];
@@ -101,7 +110,15 @@ export async function startFarm(spec: FarmSpec): Promise<FarmInfo & { setMode(m:
     const server = createServer((req, res) => {
       hits++;
       const entry = docs.get(`${h} ${req.url}`);
+      const img = /^\/img\/(\d+)-(\d+)\.jpg$/.exec(req.url ?? '');
       setTimeout(() => {
+        if (img) {
+          // Issue 8's offline copies: every figure of the farm's articles is a 20–60 KB picture.
+          const etag = `"img-${img[1]}-${img[2]}"`;
+          if (req.headers['if-none-match'] === etag) return void res.writeHead(304, { etag }).end();
+          const body = pictureBytes(Number(img[1]) * 64 + Number(img[2]));
+          return void res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': body.length, etag }).end(body);
+        }
         if (!entry) return void res.writeHead(404).end();
         const doc = mode === 'changed' ? entry.changed! : entry.normal;
         const honour = mode !== 'ignore-validators';

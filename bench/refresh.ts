@@ -1,8 +1,8 @@
-// `npm run bench -- refresh [--feeds 1000] [--items 50] [--latency 50] [--concurrency N] [--no-newsboat] [--offline] [--cold-only] [--without-sanitizer] [--profile cold|unchanged|warm|changed]`
+// `npm run bench -- refresh [--feeds 1000] [--items 50] [--latency 50] [--concurrency N] [--no-newsboat] [--offline] [--offline-cost] [--cold-only] [--without-sanitizer] [--profile cold|unchanged|warm|changed]`
 // Issue 3 §8: Tidings' cold / unchanged / warm / changed refresh of the farm (bench/farm.ts) with
 // peak RSS and event-loop delay, then newsboat's three reloads on the same farm, and the ratios.
 import { fork, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -117,7 +117,9 @@ async function tidings(farm: Farm, opts: TidingsOptions): Promise<Phase[]> {
     };
     const phases: Phase[] = [];
     await farm.mode('normal');
-    phases.push(await measure('tidings cold', run));
+    phases.push(await measure(opts.offline ? 'tidings cold, offline copies on' : 'tidings cold', run));
+    await store.flush();
+    phases[0]!.detail += `, data dir ${mb(dirSize(dir))} (media ${mb(dirSize(join(dir, 'media')))})`;
     // With --expose-gc: what the refresh left alive (the store's items) apart from garbage.
     const gc = (globalThis as { gc?: () => void }).gc;
     if (gc) {
@@ -139,6 +141,22 @@ async function tidings(farm: Farm, opts: TidingsOptions): Promise<Phase[]> {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+function dirSize(dir: string): number {
+  let n = 0;
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true, recursive: true });
+  } catch {
+    return 0;
+  }
+  for (const e of entries) {
+    if (e.isFile()) n += statSync(join(e.parentPath, e.name)).size;
+  }
+  return n;
+}
+
+const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
 
 async function newsboat(farm: Farm): Promise<Phase[]> {
   const which = spawnSync('newsboat', ['--version'], { encoding: 'utf8' });
@@ -179,9 +197,17 @@ export async function run(args: string[] = []): Promise<Phase[]> {
   try {
     const withoutSanitizer = args.includes('--without-sanitizer');
     if (withoutSanitizer) console.log('bench: DIAGNOSTIC RUN: sanitizing replaced by a pass-through');
-    // The farm serves no images: with offline copies on, every picture is a 404 round trip.
     const offline = args.includes('--offline');
-    if (offline) console.log('bench: offline copies on (issue 8: every article image is requested from the farm)');
+    if (offline) console.log('bench: offline copies on (issue 8: every article picture is downloaded from the farm)');
+    if (args.includes('--offline-cost')) {
+      // Issue 8: the extra time and disk of offline copies, each run from an empty library.
+      console.log('bench: offline cost: a cold refresh without, then with, offline copies (the farm serves a 20–60 KB picture per figure)');
+      const without = await tidings(farm, { withoutSanitizer, offline: false, coldOnly: true });
+      const withCopies = await tidings(farm, { withoutSanitizer, offline: true, coldOnly: true });
+      for (const p of [...without, ...withCopies]) console.log(`${p.name.padEnd(40)} ${(p.ms / 1000).toFixed(2).padStart(7)} s  peak RSS ${p.peakRssMb.toFixed(0).padStart(4)} MB  ${p.detail}`);
+      console.log(`offline cost: refresh ×${(withCopies[0]!.ms / without[0]!.ms).toFixed(2)} (+${((withCopies[0]!.ms - without[0]!.ms) / 1000).toFixed(1)} s)`);
+      return [...without, ...withCopies];
+    }
     const ours = await tidings(farm, { ...(concurrency && { concurrency }), withoutSanitizer, offline, coldOnly: args.includes('--cold-only') });
     const theirs = args.includes('--no-newsboat') ? [] : await newsboat(farm);
     const all = [...ours, ...theirs];

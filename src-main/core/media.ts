@@ -7,10 +7,10 @@ import https from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import { mkdir, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { JSDOM } from 'jsdom';
 import { USER_AGENT } from './fetcher';
 import { isPrivateHost } from './sanitizer';
 import { mediaIndexFor, type UrlEntry } from './media-index';
+import { findTags, replaceTags, type TagSpan } from './html-tags';
 
 export type ImageExt = 'png' | 'jpg' | 'gif' | 'webp' | 'avif' | 'svg' | 'ico';
 
@@ -134,30 +134,34 @@ export function mediaHeaders(file: string): Record<string, string> {
   };
 }
 
-let doc: Document | undefined;
+const IMAGE_TAGS = new Set(['img', 'source']);
+
+/** The images of an article: every <img>, and the <source>s of a <picture>. */
+function imageTags(html: string, filter?: (t: TagSpan) => boolean): TagSpan[] {
+  return findTags(html, IMAGE_TAGS).filter((t) => (t.name === 'img' || t.parent === 'picture') && (!filter || filter(t)));
+}
 
 /** cacheImages: download the images a sanitized article references into the media cache and point it at the copies; never throws for one image. */
 export async function cacheImages(html: string, opts: MediaOptions): Promise<CacheResult> {
   if (!html.includes('<img')) return { html, stored: 0, failed: 0 };
   const session = opts.session ?? mediaSession();
-  doc ??= new JSDOM('<!doctype html><html><body></body></html>').window.document;
-  const tpl = doc.createElement('template');
-  tpl.innerHTML = html;
+  const changed: TagSpan[] = [];
   const allowOrigin = originOf(opts.baseUrl);
   let stored = 0;
   let failed = 0;
-  const jobs = [...tpl.content.querySelectorAll('img, picture > source')].map(async (el) => {
+  const jobs = imageTags(html).map(async (el) => {
     const candidates = sourcesOf(el);
     if (!candidates.length) return;
     let why = '';
     for (const url of candidates) {
       try {
         const local = await cached(url, opts.dir, allowOrigin, session);
-        el.setAttribute(el.tagName === 'IMG' ? 'src' : 'srcset', local);
-        el.setAttribute('data-original-src', url);
+        el.attrs.set(el.name === 'img' ? 'src' : 'srcset', local);
+        el.attrs.set('data-original-src', url);
         // Left in place, a srcset would send the browser back to the network.
-        if (el.tagName === 'IMG') el.removeAttribute('srcset');
-        el.removeAttribute('sizes');
+        if (el.name === 'img') el.attrs.delete('srcset');
+        el.attrs.delete('sizes');
+        changed.push(el);
         stored++;
         return;
       } catch (e) {
@@ -170,10 +174,7 @@ export async function cacheImages(html: string, opts: MediaOptions): Promise<Cac
     failed++;
   });
   await Promise.all(jobs);
-  const out = stored ? tpl.innerHTML : html;
-  // Emptied, the parsed fragment holds no nodes until the collector gets to it (see sanitizer.ts).
-  tpl.innerHTML = '';
-  return { html: out, stored, failed };
+  return { html: replaceTags(html, changed), stored, failed };
 }
 
 /** cacheContentImages: cacheImages over every article of a refresh (content by item id, rewritten in place); never throws. */
@@ -201,12 +202,9 @@ export async function cacheContentImages(content: Map<string, string>, opts: Med
 export function cachedSources(html: string): Map<string, string> {
   const out = new Map<string, string>();
   if (!html.includes('data-original-src')) return out;
-  doc ??= new JSDOM('<!doctype html><html><body></body></html>').window.document;
-  const tpl = doc.createElement('template');
-  tpl.innerHTML = html;
-  for (const el of tpl.content.querySelectorAll('[data-original-src]')) {
-    const local = (el.tagName === 'IMG' ? el.getAttribute('src') : el.getAttribute('srcset'))?.trim() ?? '';
-    const original = el.getAttribute('data-original-src') ?? '';
+  for (const el of findTags(html, IMAGE_TAGS)) {
+    const local = el.attrs.get(el.name === 'img' ? 'src' : 'srcset')?.trim() ?? '';
+    const original = el.attrs.get('data-original-src') ?? '';
     if (LOCAL_SRC.test(local) && /^https?:/i.test(original)) out.set(original, local);
   }
   return out;
@@ -231,20 +229,17 @@ export async function repairMissingImages(html: string, mediaDir: string, now = 
 
 function restore(html: string, wanted: (local: string) => boolean): string {
   if (!html.includes('data-original-src')) return html;
-  doc ??= new JSDOM('<!doctype html><html><body></body></html>').window.document;
-  const tpl = doc.createElement('template');
-  tpl.innerHTML = html;
-  let changed = false;
-  for (const el of tpl.content.querySelectorAll('[data-original-src]')) {
-    const attr = el.tagName === 'IMG' ? 'src' : 'srcset';
-    const local = el.getAttribute(attr)?.trim() ?? '';
-    const original = el.getAttribute('data-original-src') ?? '';
+  const changed: TagSpan[] = [];
+  for (const el of findTags(html, IMAGE_TAGS)) {
+    const attr = el.name === 'img' ? 'src' : 'srcset';
+    const local = el.attrs.get(attr)?.trim() ?? '';
+    const original = el.attrs.get('data-original-src') ?? '';
     if (!LOCAL_SRC.test(local) || !/^https?:/i.test(original) || !wanted(local)) continue;
-    el.setAttribute(attr, original);
-    el.removeAttribute('data-original-src');
-    changed = true;
+    el.attrs.set(attr, original);
+    el.attrs.delete('data-original-src');
+    changed.push(el);
   }
-  return changed ? tpl.innerHTML : html;
+  return replaceTags(html, changed);
 }
 
 /** rememberCached: let a session reuse the copies an earlier refresh made (files still present), so a changed article does not fetch its images again. */
@@ -257,10 +252,10 @@ export async function rememberCached(session: MediaSession, mediaDir: string, so
 }
 
 /** The URLs to try for an image, best first: the widest (or densest) srcset candidate, then src. */
-function sourcesOf(el: Element): string[] {
-  const src = el.getAttribute('src')?.trim() ?? '';
+function sourcesOf(el: TagSpan): string[] {
+  const src = el.attrs.get('src')?.trim() ?? '';
   if (LOCAL_SRC.test(src)) return [];
-  const srcset = el.getAttribute('srcset') ?? '';
+  const srcset = el.attrs.get('srcset') ?? '';
   if (srcset.split(/,\s+/).some((c) => LOCAL_SRC.test(c.trim().split(/\s+/)[0] ?? ''))) return [];
   let best: string | undefined;
   let bestScore = -1;
