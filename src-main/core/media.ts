@@ -283,6 +283,9 @@ function originOf(url: string | undefined): string | undefined {
 
 function cached(url: string, dir: string, allowOrigin: string | undefined, s: MediaSession): Promise<string> {
   let p = s.byUrl.get(url);
+  // Past a refresh limit every further image fails the same way: one shared error, nothing kept per
+  // URL (a 1,000-feed refresh meets 100,000 pictures; an Error and a promise each added up to 100s of MB).
+  if (!p && (s.images >= s.maxImages || s.bytes >= s.maxTotalBytes)) return Promise.reject(limitError(s));
   if (!p) {
     p = download(url, dir, allowOrigin, s);
     s.byUrl.set(url, p);
@@ -290,9 +293,19 @@ function cached(url: string, dir: string, allowOrigin: string | undefined, s: Me
   return p;
 }
 
+const limitErrors = new WeakMap<MediaSession, Error>();
+
+function limitError(s: MediaSession): Error {
+  let e = limitErrors.get(s);
+  if (!e) {
+    e = new Error(s.images >= s.maxImages ? `media: refresh limit of ${s.maxImages} images reached` : `media: refresh limit of ${mb(s.maxTotalBytes)} reached`);
+    limitErrors.set(s, e);
+  }
+  return e;
+}
+
 async function download(url: string, dir: string, allowOrigin: string | undefined, s: MediaSession): Promise<string> {
-  if (s.images >= s.maxImages) throw new Error(`media: refresh limit of ${s.maxImages} images reached`);
-  if (s.bytes >= s.maxTotalBytes) throw new Error(`media: refresh limit of ${mb(s.maxTotalBytes)} reached`);
+  if (s.images >= s.maxImages || s.bytes >= s.maxTotalBytes) throw limitError(s);
   s.images++;
   const host = new URL(url).host;
   // Seen by an earlier refresh (in another article): ask whether it changed instead of fetching it again.
