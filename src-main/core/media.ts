@@ -145,6 +145,12 @@ function imageTags(html: string, filter?: (t: TagSpan) => boolean): TagSpan[] {
 export async function cacheImages(html: string, opts: MediaOptions): Promise<CacheResult> {
   if (!html.includes('<img')) return { html, stored: 0, failed: 0 };
   const session = opts.session ?? mediaSession();
+  if (session.images >= session.maxImages || session.bytes >= session.maxTotalBytes) {
+    // The refresh's limit is reached: no need to read the article to know its pictures stay remote.
+    const errors = opts.errors ?? session.errors;
+    if (errors.length < MAX_ERRORS) errors.push(limitError(session).message);
+    return { html, stored: 0, failed: html.match(/<img\b/g)?.length ?? 0 };
+  }
   const changed: TagSpan[] = [];
   const allowOrigin = originOf(opts.baseUrl);
   let stored = 0;
