@@ -1,14 +1,10 @@
 // findTags/replaceTags read and rewrite image tags of sanitized articles without a DOM; a DOM
 // (jsdom) is the reference they are checked against.
 import { describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { JSDOM } from 'jsdom';
 import { findTags, replaceTags } from '../../../src-main/core/html-tags';
-import { decodeBody } from '../../../src-main/core/encoding';
-import { parseFeed } from '../../../src-main/core/parser';
 import { sanitizeHtml } from '../../../src-main/core/sanitizer';
-import { CORPUS } from '../../helpers/paths';
+import { realWorldItems } from '../../helpers/corpus';
 
 const IMG = new Set(['img', 'source']);
 const doc = new JSDOM('').window.document;
@@ -18,31 +14,17 @@ const dom = (html: string) => {
   return t.content;
 };
 
-function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
-    return statSync(p).isDirectory() ? files(p) : [p];
-  });
-}
 
 describe('findTags and replaceTags', () => {
   it('find the same images, with the same attributes, as a DOM does in every sanitized real-world article', () => {
     let images = 0;
-    for (const file of files(join(CORPUS, 'feeds', 'real-world'))) {
-      let feed;
-      try {
-        feed = parseFeed(decodeBody(readFileSync(file), undefined).text, 'https://example.org/feed');
-      } catch {
-        continue;
-      }
-      for (const item of feed.items) {
-        if (!item.content?.includes('<img')) continue;
-        const html = sanitizeHtml(item.content, item.link ?? 'https://example.org/');
-        const ours = findTags(html, IMG).filter((t) => t.name === 'img').map((t) => Object.fromEntries(t.attrs));
-        const theirs = [...dom(html).querySelectorAll('img')].map((el) => Object.fromEntries([...el.attributes].map((a) => [a.name, a.value])));
-        expect(ours, file).toEqual(theirs);
-        images += ours.length;
-      }
+    for (const { file, item } of realWorldItems()) {
+      if (!item.content?.includes('<img')) continue;
+      const html = sanitizeHtml(item.content, item.link ?? 'https://example.org/');
+      const ours = findTags(html, IMG).filter((t) => t.name === 'img').map((t) => Object.fromEntries(t.attrs));
+      const theirs = [...dom(html).querySelectorAll('img')].map((el) => Object.fromEntries([...el.attributes].map((a) => [a.name, a.value])));
+      expect(ours, file).toEqual(theirs);
+      images += ours.length;
     }
     expect(images).toBeGreaterThan(100);
   });
