@@ -230,7 +230,8 @@ async function ingestHeld(ctx: RefreshContext, feed: Feed, res: Fetched, now: Da
     } finally {
       gates.storing.leave();
     }
-    const itemCount = ctx.store.feedItems(feed.id).length;
+    // The counter, not feedItems(): that would read every stored item's text of the feed into memory.
+    const itemCount = ctx.store.tallyFeed(feed.id).total;
     // Only small values go into the patch: it waits for the next library flush, the body must not.
     const health = { status, finalUrl, encoding, itemCount, ...(offline && { offline }) };
     // Issue 5: the icon is looked for on the side (weekly at most); it never holds up or fails a refresh.

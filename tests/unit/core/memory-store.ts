@@ -63,7 +63,10 @@ export function memoryStore(feeds: Feed[] = []): MemoryStore {
     getContent: async (id) => contents.get(id),
     getFullText: async (id) => fullTexts.get(id),
     tallyAll: () => ({ unread: 0, total: items.size, starred: 0 }),
-    tallyFeed: () => ({ unread: 0, total: 0, starred: 0 }),
+    tallyFeed: (feedId) => {
+      const list = [...items.values()].filter((i) => i.feedId === feedId);
+      return { unread: list.filter((i) => !i.read).length, total: list.length, starred: list.filter((i) => i.starred).length };
+    },
     tallyTag: () => ({ unread: 0, total: 0, starred: 0 }),
     tags: () => [],
     getTagRules: () => [],
