@@ -55,7 +55,7 @@ export function iconDue(feed: Pick<Feed, 'iconCheckedAt'>, now: Date): boolean {
 /** cacheFavicon: download the first candidate icon that is a real image under the size cap into the media cache and return its `/media/…` path; undefined when none works; never throws. */
 export async function cacheFavicon(feed: Feed, parsedIcon: string | undefined, opts: FaviconOptions): Promise<string | undefined> {
   // One download at a time, each candidate only after the one before failed.
-  const session = mediaSession({ maxImageBytes: opts.maxBytes ?? MAX_ICON_BYTES, timeoutMs: opts.timeoutMs ?? ICON_TIMEOUT_MS, perHost: 1, maxConcurrent: 1, maxImages: 4 });
+  const session = mediaSession({ maxImageBytes: opts.maxBytes ?? MAX_ICON_BYTES, timeoutMs: opts.timeoutMs ?? ICON_TIMEOUT_MS, perHost: 1, maxConcurrent: 1, maxImages: 4, rememberFailures: false });
   for (const url of iconCandidates(feed, parsedIcon, opts.siteUrl ?? feed.siteUrl)) {
     try {
       // cacheImages carries the guards (http(s) only, private hosts only on the feed's origin, cap, timeout, sniffing).

@@ -15,12 +15,15 @@ export interface UrlEntry {
 }
 
 const FILE = 'urls.log';
+/** A picture that failed for good (a 4xx, not an image, too large, refused) is not asked for again this long. */
+export const FAILURE_TTL_MS = 7 * 86_400_000;
 /** Enough for a large library's images; one line is about 200 bytes. */
 const MAX_ENTRIES = 50_000;
 
 /** MediaIndex: image URL → local copy and validators. */
 export class MediaIndex {
   private lines: number;
+  private readonly failures = new Map<string, number>();
   private compacting: Promise<void> | undefined;
 
   private constructor(
@@ -34,22 +37,28 @@ export class MediaIndex {
   /** open: the index of a media folder; a missing file is an empty index, a damaged line is skipped (it is only a cache). */
   static async open(dir: string): Promise<MediaIndex> {
     const entries = new Map<string, UrlEntry>();
+    const failures = new Map<string, number>();
     let lines = 0;
     const text = await readFile(join(dir, FILE), 'utf8').catch(() => '');
     for (const line of text.split('\n')) {
       if (!line) continue;
       lines++;
       try {
-        const { url, ...e } = JSON.parse(line) as UrlEntry & { url: unknown };
-        if (typeof url === 'string' && isEntry(e)) {
+        const { url, failedAt, ...e } = JSON.parse(line) as UrlEntry & { url: unknown; failedAt?: unknown };
+        if (typeof url !== 'string') continue;
+        if (typeof failedAt === 'number') failures.set(url, failedAt);
+        else if (isEntry(e)) {
           entries.delete(url);
           entries.set(url, e);
+          failures.delete(url);
         }
       } catch {
         // A line cut short by a crash: that image is simply fetched in full once more.
       }
     }
-    return new MediaIndex(dir, entries, lines);
+    const index = new MediaIndex(dir, entries, lines);
+    for (const [url, at] of failures) index.failures.set(url, at);
+    return index;
   }
 
   /** lookup: what is known of a URL, if its copy is still on disk. */
@@ -64,6 +73,7 @@ export class MediaIndex {
 
   /** remember: a URL's copy and validators, appended to the log. */
   async remember(url: string, entry: UrlEntry): Promise<void> {
+    this.failures.delete(url);
     const clean: UrlEntry = { local: entry.local, ...(entry.etag && { etag: entry.etag }), ...(entry.lastModified && { lastModified: entry.lastModified }) };
     this.entries.delete(url);
     this.entries.set(url, clean);
@@ -71,7 +81,22 @@ export class MediaIndex {
     await mkdir(this.dir, { recursive: true });
     await appendFile(join(this.dir, FILE), `${JSON.stringify({ url, ...clean })}\n`);
     // Rewritten whole once most lines are outdated, or the list outgrew its cap (stalest first out).
-    if (++this.lines > 2 * this.entries.size + 1000 || this.entries.size > MAX_ENTRIES) await this.compact();
+    if (++this.lines > 2 * (this.entries.size + this.failures.size) + 1000 || this.entries.size > MAX_ENTRIES) await this.compact();
+  }
+
+  /** failedRecently: when a URL failed for good within FAILURE_TTL_MS, the time it may be tried again. */
+  failedUntil(url: string, now = Date.now()): number | undefined {
+    const at = this.failures.get(url);
+    return at !== undefined && now - at < FAILURE_TTL_MS ? at + FAILURE_TTL_MS : undefined;
+  }
+
+  /** rememberFailure: a URL failed for good (appended to the log). */
+  async rememberFailure(url: string, now = Date.now()): Promise<void> {
+    this.failures.set(url, now);
+    await this.compacting;
+    await mkdir(this.dir, { recursive: true });
+    await appendFile(join(this.dir, FILE), `${JSON.stringify({ url, failedAt: now })}\n`);
+    this.lines++;
   }
 
   /** size: URLs known. */
@@ -85,9 +110,12 @@ export class MediaIndex {
         if (this.entries.size <= MAX_ENTRIES) break;
         this.entries.delete(key);
       }
-      const text = [...this.entries].map(([url, e]) => `${JSON.stringify({ url, ...e })}\n`).join('');
+      const now = Date.now();
+      for (const [url, at] of this.failures) if (now - at >= FAILURE_TTL_MS) this.failures.delete(url);
+      const text = [...this.entries].map(([url, e]) => `${JSON.stringify({ url, ...e })}\n`).join('') +
+        [...this.failures].map(([url, failedAt]) => `${JSON.stringify({ url, failedAt })}\n`).join('');
       await writeAtomic(join(this.dir, FILE), text);
-      this.lines = this.entries.size;
+      this.lines = this.entries.size + this.failures.size;
     })().finally(() => (this.compacting = undefined));
     return this.compacting;
   }

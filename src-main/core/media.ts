@@ -23,6 +23,8 @@ export interface MediaSession {
   /** Downloads in flight over all hosts. */
   maxConcurrent: number;
   timeoutMs: number;
+  /** Whether a picture that failed for good is remembered and not asked for again for a week (favicons keep their own schedule). */
+  rememberFailures: boolean;
   bytes: number;
   images: number;
   /** One download per URL per refresh: a logo in every item is fetched once. */
@@ -56,7 +58,7 @@ const MAX_REDIRECTS = 5;
 const MAX_ERRORS = 20;
 
 /** mediaSession: fresh per-refresh limits and bookkeeping (5 MB per image, 200 MB and 2000 images per refresh, 2 per host and 8 in all at once). */
-export function mediaSession(limits: Partial<Pick<MediaSession, 'maxImageBytes' | 'maxTotalBytes' | 'maxImages' | 'perHost' | 'maxConcurrent' | 'timeoutMs'>> = {}): MediaSession {
+export function mediaSession(limits: Partial<Pick<MediaSession, 'maxImageBytes' | 'maxTotalBytes' | 'maxImages' | 'perHost' | 'maxConcurrent' | 'timeoutMs' | 'rememberFailures'>> = {}): MediaSession {
   return {
     maxImageBytes: 5 * 1024 * 1024,
     maxTotalBytes: 200 * 1024 * 1024,
@@ -64,6 +66,7 @@ export function mediaSession(limits: Partial<Pick<MediaSession, 'maxImageBytes' 
     perHost: 2,
     maxConcurrent: 8,
     timeoutMs: 15_000,
+    rememberFailures: true,
     ...limits,
     bytes: 0,
     images: 0,
@@ -204,6 +207,11 @@ export async function cacheContentImages(content: Map<string, string>, opts: Med
   return { stored, failed };
 }
 
+/** hasRemoteImages: whether an article still points at pictures on the web that could be cached. */
+export function hasRemoteImages(html: string): boolean {
+  return html.includes('<img') && imageTags(html).some((t) => sourcesOf(t).length > 0);
+}
+
 /** cachedSources: original URL → local `/media/…` path of the images an already-cached article points at. */
 export function cachedSources(html: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -312,29 +320,51 @@ function limitError(s: MediaSession): Error {
 
 async function download(url: string, dir: string, allowOrigin: string | undefined, s: MediaSession): Promise<string> {
   if (s.images >= s.maxImages || s.bytes >= s.maxTotalBytes) throw limitError(s);
+  // Counted before any await, so downloads started together cannot pass the limit together.
   s.images++;
+  const index = await mediaIndexFor(dir).catch(() => undefined);
+  const until = s.rememberFailures ? index?.failedUntil(url) : undefined;
+  if (until) {
+    // A picture known to fail costs no request, and no place under the limit.
+    s.images--;
+    throw new Error(`media: ${url} failed before; not asked for again until ${new Date(until).toISOString()}`);
+  }
   const host = new URL(url).host;
   // Seen by an earlier refresh (in another article): ask whether it changed instead of fetching it again.
-  const index = await mediaIndexFor(dir).catch(() => undefined);
   const known = await index?.lookup(url, (local) => mediaFileFor(dir, local)).catch(() => undefined);
   const ask = known?.etag || known?.lastModified ? known : undefined;
-  // The host's slot first: a busy host must not hold global slots other hosts could use.
-  const got = await limited(s, host, s.perHost, () => limited(s, '', s.maxConcurrent, () => getImage(url, allowOrigin, s, ask)));
+  let got: Got;
+  let ext: ImageExt | undefined;
+  try {
+    // The host's slot first: a busy host must not hold global slots other hosts could use.
+    got = await limited(s, host, s.perHost, () => limited(s, '', s.maxConcurrent, () => getImage(url, allowOrigin, s, ask)));
+    if (got.kind === 'fresh') {
+      s.bytes += got.body.length;
+      ext = sniffImage(got.body);
+      if (!ext) throw new Error(`media: not an image: ${url}`);
+    }
+  } catch (e) {
+    // Remembered so that later refreshes do not ask again and again; a network error or a 5xx is not.
+    if (index && s.rememberFailures && isFinal(e)) await index.rememberFailure(url).catch(() => undefined);
+    throw e;
+  }
   if (got.kind === 'not-modified') {
     await index?.remember(url, ask!).catch(() => undefined);
     return ask!.local;
   }
   const body = got.body;
-  s.bytes += body.length;
-  const ext = sniffImage(body);
-  if (!ext) throw new Error(`media: not an image: ${url}`);
   const hash = createHash('sha256').update(body).digest('hex');
   const prefix = hash.slice(0, 2);
-  await store(join(dir, prefix), `${hash}.${ext}`, body);
-  const local = `/media/${prefix}/${hash}.${ext}`;
+  await store(join(dir, prefix), `${hash}.${ext!}`, body);
+  const local = `/media/${prefix}/${hash}.${ext!}`;
   // A cache of a cache: if it cannot be saved the image is only fetched in full next time.
   await index?.remember(url, { local, ...got.validators }).catch(() => undefined);
   return local;
+}
+
+function isFinal(e: unknown): boolean {
+  const m = e instanceof Error ? e.message : '';
+  return /status 4(0[0-7]|09|1\d|[2-9]\d)\b|not an image|over the .* limit|too many redirects/.test(m);
 }
 
 type Got = { kind: 'fresh'; body: Buffer; validators: Pick<UrlEntry, 'etag' | 'lastModified'> } | { kind: 'not-modified' };

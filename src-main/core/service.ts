@@ -37,7 +37,7 @@ export async function openReader(opts: OpenOptions): Promise<Reader> {
       }
     }
   };
-  const service = new ReaderService(store, emit, opts.now ?? (() => new Date()));
+  const service = new ReaderService(store, emit, opts.now ?? (() => new Date()), opts.background ?? false);
   const stopJobs = opts.background ? startBackgroundJobs(service, store) : () => undefined;
   return {
     dataDir: opts.dataDir,
@@ -49,6 +49,7 @@ export async function openReader(opts: OpenOptions): Promise<Reader> {
     },
     async close() {
       stopJobs();
+      service.stopCatchUp();
       await service.idle();
       service.close();
       await store.close();
@@ -102,6 +103,10 @@ class ReaderService implements ReaderApi {
   private online = true;
   private lastRefresh: string | undefined;
   private previewGen = 0;
+  private closed = false;
+  private catchingUp: Promise<void> | undefined;
+  /** Where the image catch-up goes on: the index of the next feed in the library's list. */
+  private catchUpCursor = 0;
   private readonly removed = new Map<string, { feed: Feed; items: Item[]; content: Map<string, string>; fullText: Map<string, FullText> }>();
   private readonly search: SearchIndex;
 
@@ -109,18 +114,27 @@ class ReaderService implements ReaderApi {
     private readonly store: Store,
     private readonly emit: (e: ReaderEvent) => void,
     private readonly now: () => Date,
+    /** Whether pictures a refresh left on the web are fetched after it (the app and `serve`, not the one-shot CLI). */
+    private readonly catchUp = false,
   ) {
     this.search = new SearchIndex(store);
   }
 
   /** close: stop background work (the search index build). */
   close(): void {
+    this.closed = true;
     this.search.close();
   }
 
-  /** idle: resolves when no refresh is running. */
+  /** stopCatchUp: the image catch-up stops after the feed it is on. */
+  stopCatchUp(): void {
+    this.closed = true;
+  }
+
+  /** idle: resolves when no refresh (nor the image catch-up after it) is running. */
   async idle(): Promise<void> {
     await this.refreshing?.catch(() => undefined);
+    await this.catchingUp;
     if (this.refreshed) {
       // Icons are fetched beside the refresh; a closing CLI must not cut them off half-way.
       const { iconsSettled } = await import('./favicon');
@@ -310,11 +324,52 @@ class ReaderService implements ReaderApi {
       // Some feeds failing may just be dead hosts: going offline needs a host not tried to be silent too.
       if (state === 'offline' && this.online && (await this.otherHostAnswers(summary))) state = 'online';
       if (state !== 'unknown') this.setOnline(state === 'online');
+      // In the background: the refresh is done for the reader; the cache is trimmed after it.
+      if (this.catchUp && this.online && !this.closed) {
+        this.catchingUp ??= this.catchUpImages()
+          .then(() => this.trimMedia())
+          .catch(() => undefined)
+          .finally(() => (this.catchingUp = undefined));
+      }
       return summary;
     } finally {
       this.refreshing = undefined;
-      await this.trimMedia().catch(() => undefined);
+      if (!this.catchingUp) await this.trimMedia().catch(() => undefined);
       this.emit({ type: 'feeds-changed' });
+    }
+  }
+
+  /**
+   * catchUpImages: the pictures of stored articles that no refresh took (its limit of pictures was
+   * reached, or the network failed then), fetched under a refresh's limits, a few feeds per run in
+   * turn, newest articles first, so that a large first import becomes readable offline over time.
+   */
+  private async catchUpImages(feedsPerRun = 40, itemsPerFeed = 50): Promise<void> {
+    const { cacheImages, hasRemoteImages, mediaSession } = await import('./media');
+    const session = mediaSession();
+    const dir = join(this.store.dir, 'media');
+    const feeds = this.store.library().feeds;
+    for (let n = 0; n < Math.min(feedsPerRun, feeds.length); n++) {
+      // A refresh started meanwhile has the network first; the next catch-up goes on from here.
+      if (this.closed || this.refreshing || session.images >= session.maxImages || session.bytes >= session.maxTotalBytes) return;
+      const feed = feeds[this.catchUpCursor++ % feeds.length]!;
+      const items = [...this.store.refsOfFeed(feed.id)].sort((a, b) => b.pub - a.pub).slice(0, itemsPerFeed);
+      const before = new Map<string, string>();
+      const content = new Map<string, string>();
+      for (const ref of items) {
+        const html = await this.store.getContent(ref.id).catch(() => undefined);
+        if (!html || !hasRemoteImages(html)) continue;
+        const r = await cacheImages(html, { dir, baseUrl: feed.url, session });
+        if (r.html !== html) {
+          before.set(ref.id, html);
+          content.set(ref.id, r.html);
+        }
+      }
+      // An article a refresh changed in the meantime keeps its new text (its pictures come with it).
+      for (const [id, html] of before) if ((await this.store.getContent(id).catch(() => undefined)) !== html) content.delete(id);
+      if (content.size && this.store.library().feeds.some((f) => f.id === feed.id)) {
+        await this.store.putItems({ feedId: feed.id, items: [], content });
+      }
     }
   }
 

@@ -120,6 +120,8 @@ export class LibraryStore implements Store {
     // Content first, and the items enter memory only once it is durable: any write of the items
     // file (this one, a compaction, a tag change) then lists only items whose content is on disk.
     await this.content.update(feedId, update.content, [], update.fullText);
+    // Only texts changed (images cached or full articles fetched later): the items file stays as it is.
+    if (!update.items.length) return;
     let s = this.shards.get(feedId);
     if (!s) {
       s = new Shard(feedId, join(this.dir, 'items', `${feedId}.json`), `items/${feedId}.json`);

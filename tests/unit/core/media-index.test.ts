@@ -22,7 +22,7 @@ beforeAll(async () => {
     const path = req.url ?? '/';
     const fresh = req.headers['if-none-match'] === current.etag ||
       (!req.headers['if-none-match'] && current.lastModified !== undefined && req.headers['if-modified-since'] === current.lastModified);
-    const status = path === '/pic.png' ? (fresh ? 304 : 200) : 404;
+    const status = path === '/pic.png' ? (fresh ? 304 : 200) : path === '/busy.png' ? 503 : 404;
     seen.push({ path, headers: req.headers, status });
     if (status !== 200) return void res.writeHead(status).end();
     res.writeHead(200, { 'content-type': 'image/png', ...(current.etag && { etag: current.etag }), ...(current.lastModified && { 'last-modified': current.lastModified }) });
@@ -69,6 +69,18 @@ describe('conditional image requests', () => {
     expect(seen.map((s) => s.status)).toEqual([200, 200]);
     expect(seen[1]!.headers['if-none-match']).toBeUndefined();
     expect(await readFile(mediaFileFor(dir, srcOf(again.html))!)).toEqual(V1);
+  });
+
+  it('does not ask again for a week for a picture that failed for good, but does after a server error', async () => {
+    const refreshOf = (path: string) => cacheImages(`<img src="${server.origin}${path}">`, { dir, baseUrl: `${server.origin}/feed.xml`, session: mediaSession() });
+    expect(await refreshOf('/gone.png')).toMatchObject({ stored: 0, failed: 1 });
+    expect(await refreshOf('/busy.png')).toMatchObject({ stored: 0, failed: 1 });
+    const session = mediaSession();
+    await cacheImages(`<img src="${server.origin}/gone.png"><img src="${server.origin}/busy.png">`, { dir, baseUrl: `${server.origin}/feed.xml`, session });
+    expect(seen.map((s) => s.path)).toEqual(['/gone.png', '/busy.png', '/busy.png']);
+    expect(session.errors.join('\n')).toMatch(/gone\.png failed before; not asked for again until/);
+    // Remembered across a restart too.
+    expect((await MediaIndex.open(dir)).failedUntil(`${server.origin}/gone.png`)).toBeGreaterThan(Date.now());
   });
 
   it('survives a restart, and a damaged index file only costs a full download', async () => {
