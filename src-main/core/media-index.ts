@@ -84,7 +84,7 @@ export class MediaIndex {
     if (++this.lines > 2 * (this.entries.size + this.failures.size) + 1000 || this.entries.size > MAX_ENTRIES) await this.compact();
   }
 
-  /** failedRecently: when a URL failed for good within FAILURE_TTL_MS, the time it may be tried again. */
+  /** failedUntil: when a URL failed for good within FAILURE_TTL_MS, the time it may be tried again. */
   failedUntil(url: string, now = Date.now()): number | undefined {
     const at = this.failures.get(url);
     return at !== undefined && now - at < FAILURE_TTL_MS ? at + FAILURE_TTL_MS : undefined;

@@ -1,5 +1,6 @@
 // What a refresh keeps for reading without a connection (issue 8): the full article for feeds set
 // to fetch it, then the images of every new or changed article.
+import { join } from 'node:path';
 import type { Feed, Item, OfflineRecord } from './model';
 import type { FeedUpdate, FullText, Store } from '../storage/types';
 import { fetchFullTexts, suggestFullText } from './fulltext';
@@ -15,7 +16,8 @@ export async function keepOffline(store: Store, feed: Feed, update: FeedUpdate, 
   const { items, content } = update;
   // This feed's own list: feeds refreshed side by side share the session, not their failures.
   const errors: string[] = [];
-  const mediaDir = `${store.dir}/media`;
+  // The same key as the service's (join), so that clearing the cache forgets the same media index.
+  const mediaDir = join(store.dir, 'media');
   // A changed article usually keeps its pictures: the copies made last time stand in for a request.
   for (const item of items) {
     if (!store.getItem(item.id)) continue;
@@ -57,10 +59,13 @@ export async function keepOffline(store: Store, feed: Feed, update: FeedUpdate, 
 /** The newest stored items of a feed never tried for their full article (not among this refresh's own). */
 async function withoutFullText(store: Store, feedId: string, skip: ReadonlySet<string>): Promise<Item[]> {
   const out: Item[] = [];
-  const candidates = store.feedItems(feedId).filter((i) => !skip.has(i.id) && i.link).sort((a, b) => b.published.localeCompare(a.published));
-  for (const item of candidates) {
+  // By the light refs: feedItems() would read every stored item's text of the feed on each refresh.
+  const refs = [...store.refsOfFeed(feedId)].filter((r) => !skip.has(r.id)).sort((a, b) => b.pub - a.pub);
+  for (const ref of refs) {
     if (out.length >= BACKFILL) break;
-    if (!(await store.getFullText(item.id).catch(() => undefined))) out.push(item);
+    if (await store.getFullText(ref.id).catch(() => undefined)) continue;
+    const item = store.getItem(ref.id);
+    if (item?.link) out.push(item);
   }
   return out;
 }
