@@ -4,7 +4,7 @@
 import type { ParsedFeed, ParsedItem, TagRule } from './model';
 import { decodeBody } from './encoding';
 import { sourceHashOf } from './merge';
-import { parseFeed } from './parser';
+import { parseFeedIncremental, type EntryIndex } from './parser';
 import { sanitizeHtml, sanitizeWithText } from './sanitizer';
 import { computeTags } from './tags';
 import { htmlToText } from './text';
@@ -19,6 +19,8 @@ export interface DigestInput {
   rules: readonly TagRule[];
   /** Fingerprints of the items already stored for this feed: those items are not digested again. */
   known?: readonly string[];
+  /** Entries parsed on an earlier refresh of this feed (and stored since): left out of the parse when their bytes and context are unchanged. */
+  knownEntries?: { context: string; hashes: readonly string[] };
 }
 
 export interface DigestedItem {
@@ -39,16 +41,23 @@ export interface Digest {
   encoding: string;
   feed: Omit<ParsedFeed, 'items'>;
   items: DigestedItem[];
+  /** The document's entries; when it lists more than `items`, the others were known and not parsed. */
+  entries?: EntryIndex;
 }
 
 /** digestFeed: a fetched feed body → its parsed, fingerprinted, tagged and sanitized items (only fingerprinted with parseOnly); throws the parser's errors. */
 export function digestFeed(input: DigestInput, sanitize: (html: string, baseUrl: string) => string = sanitizeHtml, opts: { parseOnly?: boolean } = {}): Digest {
   const { text, encoding } = decodeBody(Buffer.from(input.body.buffer, input.body.byteOffset, input.body.byteLength), input.contentType);
-  const { items, ...feed } = parseFeed(text, input.finalUrl);
   const known = new Set(input.known);
+  const skip = input.knownEntries && { context: input.knownEntries.context, hashes: new Set(input.knownEntries.hashes) };
+  const {
+    feed: { items, ...feed },
+    entries,
+  } = parseFeedIncremental(text, input.finalUrl, skip);
   return {
     encoding,
     feed,
+    ...(entries && { entries }),
     items: items.map((item): DigestedItem => {
       const sourceHash = sourceHashOf(item);
       if (opts.parseOnly || known.has(sourceHash)) return { item, sourceHash };

@@ -7,7 +7,7 @@ import { absolute, alternate, attr, child, escapeHtml, firstDate, mediaDescripti
 /** mapAtom: an Atom feed (or a lone entry document) → ParsedFeed. */
 export function mapAtom(feed: El, feedUrl: string): ParsedFeed {
   const site = attr(alternate(feed), 'href');
-  const feedAuthor = atomPerson(child(feed, 'author'));
+  const feedAuthor = atomFeedAuthor(feed);
   const icon = textOf(feed, 'icon') ?? textOf(feed, 'logo');
   const entries = feed.key === 'feed' ? feed.kids.filter((k) => k.key === 'entry') : [feed];
   return {
@@ -18,6 +18,11 @@ export function mapAtom(feed: El, feedUrl: string): ParsedFeed {
     ...opt('icon', absolute(icon, feed.base)),
     items: entries.map((e) => mapAtomEntry(e, feedAuthor, feedUrl)),
   };
+}
+
+/** atomFeedAuthor: the feed-level author entries without one inherit. */
+export function atomFeedAuthor(feed: El): string | undefined {
+  return atomPerson(child(feed, 'author'));
 }
 
 function mapAtomEntry(entry: El, feedAuthor: string | undefined, feedUrl: string): ParsedItem {

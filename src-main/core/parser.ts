@@ -5,7 +5,8 @@ import type { ParsedFeed } from './model';
 import { mapJsonFeed } from './json-feed';
 import { readXmlTree, type XmlNode } from './parser-tree';
 import { child, resolveTree } from './parser-xml';
-import { mapAtom } from './parser-atom';
+import { atomFeedAuthor, mapAtom } from './parser-atom';
+import { chunkHash, splitEntries, type EntrySplit } from './entry-chunks';
 import { mapRss } from './parser-rss';
 import iconv from 'iconv-lite';
 
@@ -22,30 +23,97 @@ const MAX_TEXT = 64 * 1024 * 1024;
 
 /** parseFeed: decoded feed text (RSS 0.9x–2.0, RDF, Atom 0.3/1.0, JSON Feed) → ParsedFeed; throws ParseError. */
 export function parseFeed(text: string, feedUrl: string): ParsedFeed {
+  return parseFeedIncremental(text, feedUrl).feed;
+}
+
+/** KnownEntries: entry fingerprints from an earlier parse of the same feed (EntryIndex), and the context they were parsed in. */
+export interface KnownEntries {
+  context: string;
+  hashes: ReadonlySet<string>;
+}
+
+/** EntryIndex: every entry of a document by fingerprint (document order), and which ones `feed.items` holds. */
+export interface EntryIndex {
+  /** What the entries' parse depends on outside them (addresses, namespaces, the feed-level author): entries are only skipped under an equal one. */
+  context: string;
+  hashes: string[];
+  /** For each parsed item, the index of its entry in `hashes`. */
+  parsed: number[];
+}
+
+/** parseFeedIncremental: parseFeed, leaving out the entries `known` lists when the document allows (their bytes are unchanged and so is their context); `entries` is set when the items could be matched to the document's entries. */
+export function parseFeedIncremental(text: string, feedUrl: string, known?: KnownEntries): { feed: ParsedFeed; entries?: EntryIndex } {
   if (text.length > MAX_TEXT) throw new ParseError('parser: the document is too large');
   const body = text.replace(/^[\uFEFF\s]+/, '');
   if (!body) throw new ParseError('parser: the document is empty');
-  if (body.startsWith('{') || body.startsWith('[')) return parseJson(body, feedUrl);
+  if (body.startsWith('{') || body.startsWith('[')) return { feed: parseJson(body, feedUrl) };
   if (looksLikeHtmlPage(body)) throw new ParseError(WEB_PAGE_MESSAGE, true);
   if (!body.startsWith('<')) throw new ParseError(`parser: not a feed (the document starts with "${body.slice(0, 20).replace(/\s+/g, ' ')}")`);
   const xml = prepareXml(body);
-  const root = readTree(xml);
+  const ws = XHTML_HINT.test(xml);
+  const split = splitEntries(xml);
+  const hashes = split?.chunks.map(([a, b]) => chunkHash(xml.slice(a, b)));
+  if (split && hashes && known?.hashes.size && hashes.some((h) => known.hashes.has(h))) {
+    const partial = parseWithout(xml, split, hashes, known, feedUrl, ws);
+    if (partial) return partial;
+  }
+  const { root, strict } = readTree(xml, ws);
   if (/^(\w+:)?html$/i.test(root.name)) throw new ParseError(WEB_PAGE_MESSAGE, true);
-  const feed = mapXmlFeed(root, feedUrl);
-  if (!feed) throw new ParseError(`parser: not a feed (root element <${root.name}>)`);
-  return feed;
+  const mapped = mapXmlFeedWithContext(root, feedUrl);
+  if (!mapped) throw new ParseError(`parser: not a feed (root element <${root.name}>)`);
+  const { feed, itemContext } = mapped;
+  // Items are matched to entries by position, so only a strict parse that found every entry counts.
+  if (!split || !hashes || !strict || feed.items.length !== hashes.length) return { feed };
+  return { feed, entries: { context: contextOf(split, feedUrl, ws, itemContext), hashes, parsed: hashes.map((_, k) => k) } };
+}
+
+// The document without the known entries, parsed strictly; undefined when that cannot stand in for the whole.
+function parseWithout(xml: string, split: EntrySplit, hashes: string[], known: KnownEntries, feedUrl: string, ws: boolean): { feed: ParsedFeed; entries: EntryIndex } | undefined {
+  const parts: string[] = [];
+  const parsed: number[] = [];
+  let from = 0;
+  split.chunks.forEach(([a, b], k) => {
+    if (!known.hashes.has(hashes[k]!)) {
+      parsed.push(k);
+      return;
+    }
+    parts.push(xml.slice(from, a));
+    from = b;
+  });
+  parts.push(xml.slice(from));
+  let root: XmlNode;
+  try {
+    root = readXmlTree(parts.join(''), true, ws).root;
+  } catch {
+    return undefined;
+  }
+  const mapped = mapXmlFeedWithContext(root, feedUrl);
+  if (!mapped || mapped.feed.items.length !== parsed.length) return undefined;
+  const context = contextOf(split, feedUrl, ws, mapped.itemContext);
+  return context === known.context ? { feed: mapped.feed, entries: { context, hashes, parsed } } : undefined;
+}
+
+function contextOf(split: EntrySplit, feedUrl: string, ws: boolean, itemContext: string): string {
+  return chunkHash([feedUrl, ws ? 'ws' : '', split.rootTag, split.parentTag, itemContext].join('\u0000'));
 }
 
 /** mapXmlFeed: an element tree → ParsedFeed, or undefined when its root is no feed. */
 export function mapXmlFeed(root: XmlNode, feedUrl: string): ParsedFeed | undefined {
+  return mapXmlFeedWithContext(root, feedUrl)?.feed;
+}
+
+// itemContext: what the items' mapping takes from the feed level (RSS: the site address links
+// resolve against; Atom: the author entries inherit).
+function mapXmlFeedWithContext(root: XmlNode, feedUrl: string): { feed: ParsedFeed; itemContext: string } | undefined {
   const doc = resolveTree(root, feedUrl);
-  if (doc.key === 'feed' || doc.key === 'entry') return mapAtom(doc, feedUrl);
+  if (doc.key === 'feed' || doc.key === 'entry') return { feed: mapAtom(doc, feedUrl), itemContext: atomFeedAuthor(doc) ?? '' };
   if (doc.key === 'rss') {
     // Items outside the channel, or no channel at all, happen in the wild; take what is there.
     const channel = child(doc, 'channel') ?? doc;
     const items = channel.kids.filter((k) => k.key === 'item');
     if (channel !== doc) items.push(...doc.kids.filter((k) => k.key === 'item'));
-    return mapRss(channel, items, 'rss');
+    const feed = mapRss(channel, items, 'rss');
+    return { feed, itemContext: feed.link ?? '' };
   }
   if (doc.key === 'rdf:rdf' || doc.key === 'channel') {
     const channel = child(doc, 'channel') ?? doc;
@@ -54,7 +122,8 @@ export function mapXmlFeed(root: XmlNode, feedUrl: string): ParsedFeed | undefin
     for (const holder of [child(doc, 'items'), channel === doc ? undefined : channel]) {
       if (holder) items.push(...holder.kids.filter((k) => k.key === 'item'));
     }
-    return mapRss(channel, items, 'rdf');
+    const feed = mapRss(channel, items, 'rdf');
+    return { feed, itemContext: feed.link ?? '' };
   }
   return undefined;
 }
@@ -118,11 +187,10 @@ function cp1252(code: number): string {
 
 const XHTML_HINT = /type=["'](xhtml|application\/xhtml\+xml)["']|mode=["']xml["']|1999\/xhtml/i;
 
-function readTree(xml: string): XmlNode {
-  const ws = XHTML_HINT.test(xml);
+function readTree(xml: string, ws: boolean): { root: XmlNode; strict: boolean } {
   let firstError: Error | undefined;
   try {
-    return readXmlTree(xml, true, ws).root;
+    return { root: readXmlTree(xml, true, ws).root, strict: true };
   } catch (e) {
     firstError = e as Error;
   }
@@ -132,17 +200,17 @@ function readTree(xml: string): XmlNode {
   for (let m = cut.exec(xml); m; m = cut.exec(xml)) last = m;
   if (last && last.index + last[0].length < xml.trimEnd().length) {
     try {
-      return readXmlTree(xml.slice(0, last.index + last[0].length), true, ws).root;
+      return { root: readXmlTree(xml.slice(0, last.index + last[0].length), true, ws).root, strict: false };
     } catch {
       // fall through to the lenient pass
     }
   }
   try {
-    return readXmlTree(xml, false, ws).root;
+    return { root: readXmlTree(xml, false, ws).root, strict: false };
   } catch {
     // A truncated download or a missing end tag: close what is open and keep what was read.
     try {
-      return readXmlTree(closeOpenElements(xml), false, ws).root;
+      return { root: readXmlTree(closeOpenElements(xml), false, ws).root, strict: false };
     } catch {
       throw new ParseError(`parser: not well-formed XML (${firstMessageLine(firstError)})`);
     }

@@ -1,11 +1,11 @@
 // The refresh pipeline (DESIGN §3): fetch → decode → parse → sanitize → tag → merge, per feed,
 // with bounded concurrency, backoff and per-feed health. One feed's failure never touches
 // another feed or its own stored items.
-import type { Feed, FeedHealth, FeedHttpState, Item, OfflineRecord, Settings, TagRule } from './model';
+import type { Feed, FeedHealth, FeedHttpState, Item, OfflineRecord, ParsedItem, Settings, TagRule } from './model';
 import { DEFAULT_SETTINGS } from './model';
 import type { ReaderEvent, RefreshSummary } from '../ipc/contract';
 import type { FeedUpdate, LibraryData, Store } from '../storage/types';
-import { digestFeed, digestItem, type Digest } from './digest';
+import { digestFeed, digestItem, type Digest, type DigestInput } from './digest';
 import { digestOffThread, digestPoolEnabled } from './digest-pool';
 import { fetchFeed, FetchError, type FetchResult } from './fetcher';
 import { isNetworkError } from './connectivity';
@@ -17,6 +17,7 @@ import { toStoredItem } from './merge';
 import { sanitizeHtml } from './sanitizer';
 import { hostOf, runScheduled } from './scheduler';
 import { computeTags } from './tags';
+import { EntryCache } from './entry-cache';
 
 export interface RefreshContext {
   store: Store;
@@ -208,8 +209,17 @@ async function ingestHeld(ctx: RefreshContext, feed: Feed, res: Fetched, now: Da
     return { ...base, kind: 'unchanged', newItems: 0 };
   }
   try {
-    const digest = await digestBody(ctx, feed, res);
-    const { changed, newItems } = await mergeItems(ctx, feed, digest, iso);
+    const cache = entryCacheOf(ctx.store);
+    let digest = await digestBody(ctx, feed, res, cache.known(feed.id, (id) => !!ctx.store.ref(id)));
+    let merged = await mergeItems(ctx, feed, digest, iso);
+    // Known entries left out of the parse turned out to matter (an id they share with a new one,
+    // an item gone meanwhile): parse the whole document.
+    if (!merged) {
+      cache.forget(feed.id);
+      digest = await digestBody(ctx, feed, res);
+      merged = (await mergeItems(ctx, feed, digest, iso))!;
+    }
+    const { changed, newItems, entries } = merged;
     const { encoding } = digest;
     const { title, link, icon } = digest.feed;
     // Entered before parsing is left: a feed waiting to be stored keeps holding its place, so
@@ -227,6 +237,9 @@ async function ingestHeld(ctx: RefreshContext, feed: Feed, res: Fetched, now: Da
         keepLatestState(ctx.store, changed.items);
         await ctx.store.putItems(changed);
       }
+      // Only once stored: an entry remembered is one whose item the store has.
+      if (entries) cache.remember(feed.id, entries.context, entries.ids);
+      else cache.forget(feed.id);
     } finally {
       gates.storing.leave();
     }
@@ -260,9 +273,17 @@ async function breathe(always = false): Promise<void> {
   sliceStart = Date.now();
 }
 
+const entryCaches = new WeakMap<Store, EntryCache>();
+
+function entryCacheOf(store: Store): EntryCache {
+  let c = entryCaches.get(store);
+  if (!c) entryCaches.set(store, (c = new EntryCache()));
+  return c;
+}
+
 /** Decode and parse a fetched body, digesting its items in a worker when the pool is on (else mergeItems digests them in slices). */
-async function digestBody(ctx: RefreshContext, feed: Feed, res: Fetched): Promise<Digest> {
-  const input = { body: res.body, ...(res.contentType && { contentType: res.contentType }), finalUrl: res.finalUrl, feedId: feed.id, feedUrl: feed.url, rules: ctx.rules };
+async function digestBody(ctx: RefreshContext, feed: Feed, res: Fetched, knownEntries?: DigestInput['knownEntries']): Promise<Digest> {
+  const input = { body: res.body, ...(res.contentType && { contentType: res.contentType }), finalUrl: res.finalUrl, feedId: feed.id, feedUrl: feed.url, rules: ctx.rules, ...(knownEntries && { knownEntries }) };
   if (!ctx.sanitize && digestPoolEnabled()) {
     // The worker cannot ask the store: it gets the fingerprints stored for this feed (loading them costs a little, so only here).
     const known = ctx.store.feedItems(feed.id).flatMap((i) => (i.sourceHash ? [i.sourceHash] : []));
@@ -273,7 +294,10 @@ async function digestBody(ctx: RefreshContext, feed: Feed, res: Fetched): Promis
   return digestFeed(input, ctx.sanitize, { parseOnly: true });
 }
 
-async function mergeItems(ctx: RefreshContext, feed: Feed, digest: Digest, now: string): Promise<{ changed: FeedUpdate; newItems: number }> {
+type Merged = { changed: FeedUpdate; newItems: number; entries?: { context: string; ids: Map<string, string> } };
+
+/** The items to store from a digest; undefined when entries left out of the parse cannot be trusted to be what the store has. */
+async function mergeItems(ctx: RefreshContext, feed: Feed, digest: Digest, now: string): Promise<Merged | undefined> {
   const { store } = ctx;
   const sanitize = ctx.sanitize ?? sanitizeHtml;
   const byItem = new Map(digest.items.map((d) => [d.item, d]));
@@ -281,6 +305,8 @@ async function mergeItems(ctx: RefreshContext, feed: Feed, digest: Digest, now: 
     const known = store.getItem(id);
     return known ? known.link ?? '' : undefined;
   });
+  const entries = entryIds(feed.id, digest, ids, entryCacheOf(store), (id) => !!store.ref(id));
+  if (entries === false) return undefined;
   const items: Item[] = [];
   const content = new Map<string, string>();
   let newItems = 0;
@@ -299,7 +325,38 @@ async function mergeItems(ctx: RefreshContext, feed: Feed, digest: Digest, now: 
     items.push(toStoredItem({ feedId: feed.id, id, parsed: item, ...(previous && { previous }), ...(pruned && { pruned }), now, sourceHash, tags, text }));
     if (html !== undefined) content.set(id, html);
   }
-  return { changed: { feedId: feed.id, items, content }, newItems };
+  return { changed: { feedId: feed.id, items, content }, newItems, ...(entries && { entries }) };
+}
+
+/**
+ * The id of every entry of the document (the parsed ones as just assigned, the left-out ones as
+ * remembered), to remember for the next refresh. Undefined when the document is not worth
+ * remembering (entries not matched, repeated guids, repeats dropped); false when a left-out entry
+ * cannot stand: its item is gone, or a new entry has its id — the whole document must be parsed.
+ */
+function entryIds(feedId: string, digest: Digest, ids: { id: string; item: ParsedItem }[], cache: EntryCache, stored: (id: string) => boolean): { context: string; ids: Map<string, string> } | undefined | false {
+  const e = digest.entries;
+  const skipped = e ? e.hashes.length - e.parsed.length : 0;
+  const clean = ids.length === digest.items.length && new Set(digest.items.flatMap((d) => (d.item.guid ? [d.item.guid] : []))).size === digest.items.filter((d) => d.item.guid).length;
+  if (!e) return undefined;
+  const out = new Map<string, string>();
+  const byItem = new Map(ids.map(({ id, item }) => [item, id]));
+  e.parsed.forEach((k, j) => {
+    const id = byItem.get(digest.items[j]!.item);
+    if (id !== undefined) out.set(e.hashes[k]!, id);
+  });
+  if (skipped) {
+    for (const h of e.hashes) {
+      if (out.has(h)) continue;
+      const id = cache.idOf(feedId, h);
+      // Gone since the parse began: only the whole document can say what it was.
+      if (id === undefined || !stored(id)) return false;
+      out.set(h, id);
+    }
+  }
+  // Two entries with equal bytes, or ids shared: positions no longer tell items apart.
+  if (!clean || out.size !== e.hashes.length || new Set(out.values()).size !== out.size) return skipped ? false : undefined;
+  return { context: e.context, ids: out };
 }
 
 // Merging yields to the event loop, so the reader may have marked an item read (or starred, or

@@ -258,3 +258,75 @@ describe('refreshFeeds with the real store', () => {
     }
   });
 });
+
+describe('refreshFeeds with entries known from the last refresh', () => {
+  const entry = (i: number, link = `https://live.example/${i}`, guid = `post-${i}`) =>
+    `<item><title>Post ${i}</title><guid>${guid}</guid><link>${link}</link><pubDate>Mon, 0${(i % 9) + 1} Jan 2024 10:00:00 GMT</pubDate><description>&lt;p&gt;Body ${i}&lt;/p&gt;</description></item>`;
+  const doc = (entries: string[], site = 'https://live.example/') => `<?xml version="1.0"?><rss version="2.0"><channel><title>Live</title><link>${site}</link>${entries.join('')}</channel></rss>`;
+  const snapshot = (store: MemoryStore) =>
+    [...store.allItems()].map(({ fetched: _f, ...i }) => ({ ...i, html: store.contents.get(i.id) })).sort((a, b) => (a.id < b.id ? -1 : 1));
+
+  // The processor remembers entries per store object: a shallow copy of a store is one it has never
+  // seen, over the same data — the whole-document parse to compare with.
+  async function bothWays(versions: string[]): Promise<[ReturnType<typeof snapshot>, ReturnType<typeof snapshot>]> {
+    const feedA = newFeed(`${server.origin}/inc-a`);
+    const feedB = newFeed(`${server.origin}/inc-b`);
+    const a = memoryStore([feedA]);
+    const b = memoryStore([feedB]);
+    // The two feeds differ only by address and so by item ids, which the comparison leaves out.
+    const key = (i: { title: string; link?: string }) => `${i.title} ${i.link}`;
+    const strip = (s: ReturnType<typeof snapshot>, feedId: string) => s.map((i) => ({ ...i, id: i.id.length, feedId: i.feedId === feedId })).sort((x, y) => (key(x) < key(y) ? -1 : 1));
+    let last: [ReturnType<typeof snapshot>, ReturnType<typeof snapshot>] = [[], []];
+    for (const [k, body] of versions.entries()) {
+      docs.set('/inc-a', { body });
+      docs.set('/inc-b', { body });
+      const at = new Date(Date.UTC(2026, 2, 1 + k));
+      await refreshFeeds({ ...context(a, at), force: true });
+      await refreshFeeds({ ...context({ ...b }, at), force: true });
+      last = [strip(snapshot(a), feedA.id), strip(snapshot(b), feedB.id)];
+      expect(last[0], `after version ${k + 1}`).toEqual(last[1]);
+    }
+    return last;
+  }
+
+  it('stores the same as a whole parse when items are added, changed, dropped and repeated', async () => {
+    const base = [0, 1, 2, 3, 4].map((i) => entry(i));
+    const corrected = entry(2).replace('Body 2', 'Body 2, corrected');
+    const moved = 'https://moved.example/';
+    const [inc, whole] = await bothWays([
+      doc(base),
+      // Two new, one changed in place, one gone.
+      doc([entry(5), entry(6), ...base.slice(0, 2), corrected, base[3]!]),
+      // A new entry repeating a known guid with another link: a separate item, not an overwrite.
+      doc([entry(7, 'https://live.example/other', 'post-5'), entry(5), entry(6), ...base.slice(0, 2), corrected, base[3]!]),
+      doc([entry(5), entry(6), ...base.slice(0, 2), corrected, base[3]!, entry(9, '/nine')]),
+      // The site moved: relative links of known entries resolve elsewhere now.
+      doc([entry(8, '/eight'), entry(5), entry(9, '/nine')], moved),
+      // Two new entries sharing a guid, then one of them gone.
+      doc([entry(8, '/eight'), entry(5), entry(9, '/nine'), entry(10, '/da', 'dup'), entry(11, '/db', 'dup')], moved),
+      doc([entry(8, '/eight'), entry(5), entry(9, '/nine'), entry(10, '/da', 'dup')], moved),
+    ]);
+    expect(inc).toEqual(whole);
+    expect(inc.map((i) => i.title).filter((t) => !/Post 1\d/.test(t)).sort()).toEqual(['Post 0', 'Post 1', 'Post 2', 'Post 3', 'Post 4', 'Post 5', 'Post 6', 'Post 7', 'Post 8', 'Post 9']);
+    expect(inc.find((i) => i.title === 'Post 9')!.link).toBe('https://moved.example/nine');
+    expect(inc.find((i) => i.title === 'Post 2')!.html).toContain('corrected');
+    expect(inc.find((i) => i.title === 'Post 8')!.link).toBe('https://moved.example/eight');
+  });
+
+  it('keeps read state and stores again an item removed meanwhile whose entry is unchanged', async () => {
+    const feed = newFeed(`${server.origin}/inc-c`);
+    const store = memoryStore([feed]);
+    const first = doc([0, 1, 2].map((i) => entry(i)));
+    docs.set('/inc-c', { body: first });
+    await refreshFeeds({ ...context(store), force: true });
+    const [i0, i1] = [...store.allItems()].sort((x, y) => (x.title < y.title ? -1 : 1));
+    await store.patchItems([i0!.id], (it) => ((it.read = true), true));
+    await store.pruneItems(feed.id, [i1!.id]);
+    docs.set('/inc-c', { body: doc([3, 0, 1, 2].map((i) => entry(i))) });
+    await refreshFeeds({ ...context(store), force: true });
+    const after = new Map([...store.allItems()].map((i) => [i.title, i]));
+    expect([...after.keys()].sort()).toEqual(['Post 0', 'Post 1', 'Post 2', 'Post 3']);
+    expect(after.get('Post 0')!.read).toBe(true);
+    expect(after.get('Post 3')!.read).toBe(false);
+  });
+});
