@@ -64,6 +64,9 @@ export class MemoryIndex {
   readonly feedTally = new Map<string, Tally>();
   readonly tagTally = new Map<string, Tally>();
   private dateOrder: Entry[] | undefined;
+  // Entries added since the date order was built: merged in when it is next read, because
+  // inserting one by one moves the whole array each time (a refresh adds thousands, all newest).
+  private dateAdded: Entry[] = [];
   // Items by tag are built on first use (building them at open would cost most of the open time);
   // removals only mark a tag stale, and its list is compacted when next asked for.
   private tagIndex: Map<string, Entry[]> | undefined;
@@ -75,7 +78,7 @@ export class MemoryIndex {
     this.byId.set(e.id, e);
     this.count(e, e, 1);
     if (this.tagIndex) for (const t of e.tags) this.tagList(t).push(e);
-    if (this.dateOrder) insertSorted(this.dateOrder, e);
+    if (this.dateOrder) this.dateAdded.push(e);
     return true;
   }
 
@@ -116,7 +119,7 @@ export class MemoryIndex {
         }
       }
     }
-    this.dateOrder = undefined;
+    this.dropDateOrder();
     this.tagIndex = undefined;
   }
 
@@ -154,7 +157,7 @@ export class MemoryIndex {
     this.byId.delete(e.id);
     this.count(e, e, -1);
     for (const t of e.tags) this.staleTags.add(t);
-    this.dateOrder = undefined;
+    this.dropDateOrder();
   }
 
   /** snapshot: the counted state of an entry, taken before changing it. */
@@ -175,18 +178,24 @@ export class MemoryIndex {
         this.staleTags.add(t);
       }
     }
-    if (before.pub !== e.pub) this.dateOrder = undefined;
+    if (before.pub !== e.pub) this.dropDateOrder();
   }
 
   /** sorted: every entry, newest first (cached). */
   sorted(): readonly Entry[] {
     if (!this.dateOrder) this.dateOrder = this.entries().sort(byDate);
+    else if (this.dateAdded.length) this.dateOrder = mergeSorted(this.dateOrder, this.dateAdded.splice(0).sort(byDate));
     return this.dateOrder;
   }
 
   /** cachedSorted: the date order if built. */
   cachedSorted(): readonly Entry[] | undefined {
-    return this.dateOrder;
+    return this.dateOrder && this.sorted();
+  }
+
+  private dropDateOrder(): void {
+    this.dateOrder = undefined;
+    this.dateAdded = [];
   }
 
   /** withTag: the entries carrying a tag. */
@@ -226,6 +235,22 @@ export class MemoryIndex {
     if (!l) this.tagIndex!.set(t, (l = []));
     return l;
   }
+}
+
+/** mergeSorted: two lists in date order → one, in one pass (a few additions go in place). */
+function mergeSorted(order: Entry[], added: Entry[]): Entry[] {
+  if (added.length <= 4) {
+    for (const e of added) insertSorted(order, e);
+    return order;
+  }
+  const out = new Array<Entry>(order.length + added.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < order.length && j < added.length) out[k++] = byDate(order[i]!, added[j]!) <= 0 ? order[i++]! : added[j++]!;
+  while (i < order.length) out[k++] = order[i++]!;
+  while (j < added.length) out[k++] = added[j++]!;
+  return out;
 }
 
 function insertSorted(arr: Entry[], e: Entry): void {
