@@ -268,15 +268,16 @@ describe('refreshFeeds with entries known from the last refresh', () => {
 
   // The processor remembers entries per store object: a shallow copy of a store is one it has never
   // seen, over the same data — the whole-document parse to compare with.
-  async function bothWays(versions: string[]): Promise<[ReturnType<typeof snapshot>, ReturnType<typeof snapshot>]> {
+  type Stripped = ReturnType<typeof snapshot>[number] extends infer T ? Omit<T, 'id' | 'feedId'> & { id: number; feedId: boolean } : never;
+  async function bothWays(versions: string[]): Promise<[Stripped[], Stripped[]]> {
     const feedA = newFeed(`${server.origin}/inc-a`);
     const feedB = newFeed(`${server.origin}/inc-b`);
     const a = memoryStore([feedA]);
     const b = memoryStore([feedB]);
     // The two feeds differ only by address and so by item ids, which the comparison leaves out.
     const key = (i: { title: string; link?: string }) => `${i.title} ${i.link}`;
-    const strip = (s: ReturnType<typeof snapshot>, feedId: string) => s.map((i) => ({ ...i, id: i.id.length, feedId: i.feedId === feedId })).sort((x, y) => (key(x) < key(y) ? -1 : 1));
-    let last: [ReturnType<typeof snapshot>, ReturnType<typeof snapshot>] = [[], []];
+    const strip = (s: ReturnType<typeof snapshot>, feedId: string): Stripped[] => s.map((i) => ({ ...i, id: i.id.length, feedId: i.feedId === feedId })).sort((x, y) => (key(x) < key(y) ? -1 : 1));
+    let last: [Stripped[], Stripped[]] = [[], []];
     for (const [k, body] of versions.entries()) {
       docs.set('/inc-a', { body });
       docs.set('/inc-b', { body });
