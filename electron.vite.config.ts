@@ -8,7 +8,8 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve(__dirname, 'src-main/app/index.ts') } },
+      // The digest worker (core/digest-pool.ts) is started from its own file beside index.js.
+      rollupOptions: { input: { index: resolve(__dirname, 'src-main/app/index.ts'), 'digest-worker': resolve(__dirname, 'src-main/core/digest-worker.ts') } },
     },
   },
   preload: {

@@ -1,14 +1,20 @@
 // Worker threads for digestFeed (digest.ts): parsing and sanitizing a cold refresh's thousands of
 // articles is seconds of CPU that would otherwise freeze the UI and leave the second core idle.
-// Runs digestFeed in place when no worker can be started (a bundle without the worker file).
+// Runs digestFeed in place when no worker can be started, and for a job whose worker died (a
+// document too large for the worker's capped heap): a worker never costs a feed its refresh.
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { digestFeed, type Digest, type DigestInput } from './digest';
 
-/** The worker entry; present when running from the sources (tsx, vitest), not inside a bundle. */
-const ENTRY = new URL('./digest-worker.mjs', import.meta.url);
+/** The worker entry: beside the bundle (electron-vite's `digest-worker` input), or the sources' loader (tsx, vitest). */
+const ENTRIES = ['./digest-worker.js', '../digest-worker.js', './digest-worker.mjs'].map((p) => new URL(p, import.meta.url));
+let entry: URL | undefined;
+
+// A worker's heap is capped so that its garbage stays small (peak RSS is the app's, issue 3 §8);
+// a feed too large for it is digested in place instead.
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 };
 
 interface Job {
   input: DigestInput;
@@ -25,18 +31,25 @@ interface Slot {
 const slots: Slot[] = [];
 const queue: Job[] = [];
 let usable: boolean | undefined;
+let recovered = 0;
 
-/** digestPoolSize: how many worker threads digest feeds: TIDINGS_DIGEST_WORKERS (0, the default, digests on the main thread in slices). */
+/** digestPoolRecoveries: how many jobs were digested in place because their worker died. */
+export function digestPoolRecoveries(): number {
+  return recovered;
+}
+
+/** digestPoolSize: how many worker threads digest feeds: TIDINGS_DIGEST_WORKERS if set (0 digests on the main thread in slices), else one when there is a second core. */
 export function digestPoolSize(): number {
-  // Off by default: each worker holds its own heap and jsdom (~100 MB), and on the 2-core machines
-  // measured (bench/refresh.ts) the second core was not free enough to pay for it.
-  const set = Number(process.env.TIDINGS_DIGEST_WORKERS);
-  return Number.isInteger(set) && set > 0 ? Math.min(set, availableParallelism()) : 0;
+  const raw = process.env.TIDINGS_DIGEST_WORKERS;
+  const set = raw === undefined || raw === '' ? NaN : Number(raw);
+  if (Number.isInteger(set) && set >= 0) return Math.min(set, availableParallelism());
+  // One: the main thread has the fetching, merging and writing to do, about as much again.
+  return availableParallelism() >= 2 ? 1 : 0;
 }
 
 /** digestPoolEnabled: whether digestOffThread will use worker threads. */
 export function digestPoolEnabled(): boolean {
-  usable ??= digestPoolSize() > 0 && entryExists();
+  usable ??= digestPoolSize() > 0 && (entry = ENTRIES.find(entryExists)) !== undefined;
   return usable;
 }
 
@@ -49,9 +62,9 @@ export function digestOffThread(input: DigestInput): Promise<Digest> {
   });
 }
 
-function entryExists(): boolean {
+function entryExists(url: URL): boolean {
   try {
-    return ENTRY.protocol === 'file:' && existsSync(fileURLToPath(ENTRY));
+    return url.protocol === 'file:' && existsSync(fileURLToPath(url));
   } catch {
     return false;
   }
@@ -73,7 +86,7 @@ function pump(): void {
 }
 
 function spawn(): Slot {
-  const worker = new Worker(ENTRY);
+  const worker = new Worker(entry!, { resourceLimits: WORKER_LIMITS });
   const slot: Slot = { worker };
   slots.push(slot);
   worker.on('message', (m: { digest?: Digest; error?: string }) => {
@@ -86,16 +99,24 @@ function spawn(): Slot {
     }
     pump();
   });
-  const lost = (e: Error) => {
-    // A dead worker fails only the feed it was digesting; the next job starts a fresh one.
+  const lost = () => {
+    // The next job starts a fresh worker; the one in flight is digested in place.
     slots.splice(slots.indexOf(slot), 1);
-    slot.job?.reject(new Error(`digest: worker stopped: ${e.message}`));
+    const job = slot.job;
     slot.job = undefined;
+    if (job) {
+      recovered++;
+      try {
+        job.resolve(digestFeed(job.input));
+      } catch (e) {
+        job.reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    }
     pump();
   };
   worker.on('error', lost);
-  worker.on('exit', (code) => {
-    if (slots.includes(slot)) lost(new Error(`exit code ${code}`));
+  worker.on('exit', () => {
+    if (slots.includes(slot)) lost();
   });
   worker.unref();
   return slot;

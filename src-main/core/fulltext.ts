@@ -2,7 +2,6 @@
 // For feeds set to "fetch full article", each new or changed item's page is fetched at refresh,
 // the article extracted with Readability over a server-side DOM and sanitized like feed HTML.
 import { Readability } from '@mozilla/readability';
-import { JSDOM, VirtualConsole } from 'jsdom';
 import type { Item } from './model';
 import type { FullText } from '../storage/types';
 import { decodeBody } from './encoding';
@@ -10,6 +9,7 @@ import { fetchFeed } from './fetcher';
 import { isPrivateHost, sanitizeHtml } from './sanitizer';
 import { htmlToText } from './text';
 import { capNesting } from './html-depth';
+import { jsdom } from './jsdom-lazy';
 
 export interface FullTextOptions {
   /** The feed's URL: article pages on a private host are fetched only from this origin. */
@@ -37,6 +37,7 @@ export function extractFullText(pageHtml: string, url: string): string | undefin
   if (base.protocol !== 'http:' && base.protocol !== 'https:') return undefined;
   // No scripts and no subresources (jsdom's defaults); a silent console, since page CSS is often invalid.
   // A page nested thousands deep would stall jsdom (see html-depth.ts).
+  const { JSDOM, VirtualConsole } = jsdom();
   const dom = new JSDOM(capNesting(pageHtml), { url: base.href, virtualConsole: new VirtualConsole() });
   try {
     const article = new Readability(dom.window.document, { charThreshold: 200 }).parse();

@@ -285,7 +285,10 @@ function entryCacheOf(store: Store): EntryCache {
 async function digestBody(ctx: RefreshContext, feed: Feed, res: Fetched, knownEntries?: DigestInput['knownEntries']): Promise<Digest> {
   const input = { body: res.body, ...(res.contentType && { contentType: res.contentType }), finalUrl: res.finalUrl, feedId: feed.id, feedUrl: feed.url, rules: ctx.rules, ...(knownEntries && { knownEntries }) };
   if (!ctx.sanitize && digestPoolEnabled()) {
-    // The worker cannot ask the store: it gets the fingerprints stored for this feed (loading them costs a little, so only here).
+    // The worker cannot ask the store: it gets the fingerprints stored for this feed, so that
+    // unchanged items are not sanitized again. Reading them costs a little; with known entries
+    // left out of the parse, what is parsed is new anyway.
+    if (knownEntries) return digestOffThread(input);
     const known = ctx.store.feedItems(feed.id).flatMap((i) => (i.sourceHash ? [i.sourceHash] : []));
     return digestOffThread({ ...input, known });
   }
