@@ -67,10 +67,14 @@ async function measure(name: string, fn: () => Promise<string>): Promise<Phase> 
   const loop = monitorEventLoopDelay({ resolution: 10 });
   let peak = process.memoryUsage.rss();
   let heap = 0;
+  let heapTotal = 0;
+  let external = 0;
   const sampler = setInterval(() => {
     const m = process.memoryUsage();
     peak = Math.max(peak, m.rss);
     heap = Math.max(heap, m.heapUsed);
+    heapTotal = Math.max(heapTotal, m.heapTotal);
+    external = Math.max(external, m.external);
   }, 50);
   loop.enable();
   const t0 = performance.now();
@@ -81,7 +85,7 @@ async function measure(name: string, fn: () => Promise<string>): Promise<Phase> 
   loop.disable();
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage.rss());
-  return { name, ms, peakRssMb: peak / 1048576, maxLoopDelayMs: loop.max / 1e6, detail: `${detail}, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s, peak heap ${(heap / 1048576).toFixed(0)} MB` };
+  return { name, ms, peakRssMb: peak / 1048576, maxLoopDelayMs: loop.max / 1e6, detail: `${detail}, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s, peak heap ${(heap / 1048576).toFixed(0)} MB (of ${(heapTotal / 1048576).toFixed(0)}), external ${(external / 1048576).toFixed(0)} MB` };
 }
 
 interface TidingsOptions {
@@ -116,6 +120,7 @@ async function tidings(farm: Farm, opts: TidingsOptions): Promise<Phase[]> {
       return `updated ${s.updated}, unchanged ${s.unchanged}, failed ${s.failed.length}, new items ${s.newItems}`;
     };
     const phases: Phase[] = [];
+    console.log(`bench: RSS before the first refresh ${(process.memoryUsage.rss() / 1048576).toFixed(0)} MB (bench and modules loaded, store open)`);
     await farm.mode('normal');
     phases.push(await measure(opts.offline ? 'tidings cold, offline copies on' : 'tidings cold', run));
     await store.flush();

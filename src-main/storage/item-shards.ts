@@ -46,10 +46,17 @@ export class Shard {
   get writer(): CoalescingWriter {
     if (!this.lazyWriter) {
       const db = new Low<Uint8Array>(new DurableFile(this.path, bytesCodec, this.name), new Uint8Array());
-      this.lazyWriter = new CoalescingWriter(() => {
+      this.lazyWriter = new CoalescingWriter(async () => {
         // Encoded when the write starts, so it carries every change made up to that moment.
-        db.data = this.encode();
-        return db.write();
+        const bytes = this.encode();
+        const body = this.body;
+        db.data = bytes;
+        try {
+          await db.write();
+        } finally {
+          db.data = new Uint8Array();
+        }
+        this.release(bytes.length, body);
       });
     }
     return this.lazyWriter;
@@ -126,6 +133,20 @@ export class Shard {
       closeSync(fd);
     }
     return parseBodyItem(bytes, 0, e.len, this.name);
+  }
+
+  /**
+   * Once written, the texts are on disk: memory keeps only the entries, as after an open, and an
+   * item's text is read again when asked for. A refresh of 50,000 items would otherwise keep each
+   * text twice (parsed, and as body bytes) for the rest of the session. Nothing is released when
+   * the shard changed while the write ran: the next write carries that change.
+   */
+  private release(fileLength: number, body: Buffer | undefined): void {
+    if (!body || this.body !== body || this.bodyDirty) return;
+    for (const e of this.entries) if (e.dirty || e.at < 0) return;
+    this.bodyOnDisk = fileLength - body.length;
+    this.body = undefined;
+    for (const e of this.entries) e.item = undefined;
   }
 
   private loadBody(): void {

@@ -65,6 +65,26 @@ describe('openStore', () => {
     expect([...store.allItems()].map((i) => i.id).sort()).toEqual(['f1-i1', 'f1-i2']);
   });
 
+  it('lets go of item texts once they are written, and reads them back from disk when asked', async () => {
+    store = await openStore(dir);
+    const first = [1, 2, 3].map((n) => makeItem('f1', n));
+    await store.putItems({ feedId: 'f1', items: first, content: new Map() });
+    await store.flush();
+    // What a refresh leaves in memory: the light entries, not a second copy of every text.
+    const shard = (store as unknown as { shards: Map<string, { body?: Buffer; entries: { item?: unknown }[] }> }).shards.get('f1')!;
+    expect(shard.body).toBeUndefined();
+    expect(shard.entries.every((e) => e.item === undefined)).toBe(true);
+    expect(store.getItem('f1-i2')).toEqual(first[1]);
+    await store.patchItems(['f1-i1'], (it) => ((it.read = true), true));
+    await store.putItems({ feedId: 'f1', items: [makeItem('f1', 4), { ...makeItem('f1', 3), title: 'Changed' }], content: new Map() });
+    await store.flush();
+    const expected = [{ ...first[0]!, read: true }, first[1], { ...first[2]!, title: 'Changed' }, makeItem('f1', 4)];
+    expect([...store.allItems()].sort((a, b) => (a.id < b.id ? -1 : 1))).toEqual(expected);
+    await store.close();
+    store = await openStore(dir);
+    expect([...store.allItems()].sort((a, b) => (a.id < b.id ? -1 : 1))).toEqual(expected);
+  });
+
   it('replaces an item on a second put without duplicating it, and updates counters', async () => {
     store = await openStore(dir);
     await store.putItems({ feedId: 'f1', items: [makeItem('f1', 1, { tags: ['a'] })], content: new Map() });
