@@ -52,6 +52,8 @@ const MIGRATIONS: Record<number, Migration> = {
   // in format 3 shortly after open (upgradeItemFiles). The bump only makes older builds refuse the
   // library with a clear message instead of moving format-3 files aside as damaged.
   1: async (doc) => ({ ...doc, schemaVersion: 2 }),
+  // Content logs (content-log.ts) appear on the next write; nothing to convert.
+  2: async (doc) => ({ ...doc, schemaVersion: 3 }),
 };
 
 /** migrate: bring a parsed library.json from `from` to SCHEMA_VERSION, writing files as needed; returns the new document. */

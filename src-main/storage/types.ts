@@ -6,7 +6,9 @@ import type { Feed, Item, SavedSearch, Settings, TagRule } from '../core/model';
 export type FullText = { html: string } | { error: string };
 
 // 2: item files may be in format 3 (binary columns), which a build knowing only 1 would call damaged.
-export const SCHEMA_VERSION = 2;
+// 3: content may be in an append log beside content/<feedId>.json, which older builds would ignore
+//    and so show (and later overwrite with) stale texts.
+export const SCHEMA_VERSION = 3;
 
 /** LibraryData: the small document in library.json. */
 export interface LibraryData {

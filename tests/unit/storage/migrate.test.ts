@@ -168,19 +168,19 @@ describe('items files of format 2', () => {
     await expectItems();
   });
 
-  it('in a library of schemaVersion 1 (the builds that wrote them) migrate to 2 and keep every item', async () => {
+  it('in a library of schemaVersion 1 (the builds that wrote them) migrate to the current version and keep every item', async () => {
     await (await openStore(dir)).close();
     const lib = JSON.parse(await readFile(join(dir, 'library.json'), 'utf8'));
     await writeFile(join(dir, 'library.json'), JSON.stringify({ ...lib, schemaVersion: 1 }));
     await writeV2();
     const store = await openStore(dir, { upgradeDelayMs: 60_000 });
     try {
-      expect(store.notices.map((n) => n.message)).toEqual(['storage: migrated the library from schemaVersion 1 to 2']);
+      expect(store.notices.map((n) => n.message)).toEqual([`storage: migrated the library from schemaVersion 1 to ${SCHEMA_VERSION}`]);
       expect(items.map((it) => store.getItem(it.id))).toEqual(items);
     } finally {
       await store.close();
     }
-    expect(JSON.parse(await readFile(join(dir, 'library.json'), 'utf8')).schemaVersion).toBe(2);
+    expect(JSON.parse(await readFile(join(dir, 'library.json'), 'utf8')).schemaVersion).toBe(SCHEMA_VERSION);
     await expectItems();
   });
 

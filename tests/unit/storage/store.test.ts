@@ -25,7 +25,7 @@ describe('openStore', () => {
     expect(store.library().feeds).toEqual([]);
     expect(store.library().settings).toEqual(DEFAULT_SETTINGS);
     const onDisk = JSON.parse(await readFile(join(dir, 'library.json'), 'utf8'));
-    expect(onDisk.schemaVersion).toBe(2);
+    expect(onDisk.schemaVersion).toBe(3);
     expect(store.notices).toEqual([]);
   });
 
