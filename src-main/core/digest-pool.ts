@@ -53,6 +53,11 @@ export function digestPoolEnabled(): boolean {
   return usable;
 }
 
+/** digestPoolHasRoom: whether a job sent now would start at once (a worker free, or one more may start). */
+export function digestPoolHasRoom(): boolean {
+  return digestPoolEnabled() && queue.length === 0 && (slots.some((s) => !s.job) || slots.length < digestPoolSize());
+}
+
 /** digestOffThread: digestFeed in a worker thread (in place when workers are unavailable); rejects with the parser's message. */
 export function digestOffThread(input: DigestInput): Promise<Digest> {
   if (!digestPoolEnabled()) return new Promise((ok) => ok(digestFeed(input)));

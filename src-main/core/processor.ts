@@ -6,7 +6,7 @@ import { DEFAULT_SETTINGS } from './model';
 import type { ReaderEvent, RefreshSummary } from '../ipc/contract';
 import type { FeedUpdate, LibraryData, Store } from '../storage/types';
 import { digestFeed, digestItem, type Digest, type DigestInput } from './digest';
-import { digestOffThread, digestPoolEnabled } from './digest-pool';
+import { digestOffThread, digestPoolHasRoom } from './digest-pool';
 import { fetchFeed, FetchError, type FetchResult } from './fetcher';
 import { isNetworkError } from './connectivity';
 import { mediaSessionFor } from './media';
@@ -39,7 +39,7 @@ const MOVES_TO_FOLLOW = 3;
 const SLICE_MS = 8;
 const FLUSH_EVERY = 50;
 /** Feeds parsed and merged at once (each holds its body, document and raw articles meanwhile). */
-const INGEST_LIMIT = 2;
+const INGEST_LIMIT = 3;
 
 type Outcome = { feedId: string; title: string; kind: 'updated' | 'unchanged' | 'failed'; newItems: number; error?: string; network?: boolean };
 type Patch = { feedId: string; apply: (feed: Feed) => void };
@@ -284,7 +284,8 @@ function entryCacheOf(store: Store): EntryCache {
 /** Decode and parse a fetched body, digesting its items in a worker when the pool is on (else mergeItems digests them in slices). */
 async function digestBody(ctx: RefreshContext, feed: Feed, res: Fetched, knownEntries?: DigestInput['knownEntries']): Promise<Digest> {
   const input = { body: res.body, ...(res.contentType && { contentType: res.contentType }), finalUrl: res.finalUrl, feedId: feed.id, feedUrl: feed.url, rules: ctx.rules, ...(knownEntries && { knownEntries }) };
-  if (!ctx.sanitize && digestPoolEnabled()) {
+  // With the worker busy the main thread digests this feed itself, in slices: both cores work.
+  if (!ctx.sanitize && digestPoolHasRoom()) {
     // The worker cannot ask the store: it gets the fingerprints stored for this feed, so that
     // unchanged items are not sanitized again. Reading them costs a little; with known entries
     // left out of the parse, what is parsed is new anyway.
