@@ -35,60 +35,156 @@ const ATTR_WHITESPACE = /[\u0000-\u0020\u00a0\u1680\u180e\u2000-\u2029\u205f\u30
 const ALLOWED_URI = /^(?:(?:(?:f|ht)tps?|mailto|tel|callto|sms|cid|xmpp|matrix):|[^a-z]|[a-z+.-]+(?:[^a-z+.\-:]|$))/i;
 const VALUE_BREAKOUT = /((--!?|])>)|<\/(style|script|title|xmp|textarea|noscript|iframe|noembed|noframes)/i;
 
-const START_TAG = /<([a-zA-Z][a-zA-Z0-9]*)(?=[\t\n\f />])/y;
-const ATTRIBUTE = /[\t\n\f ]+([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:[\t\n\f ]*=[\t\n\f ]*(?:"([^"]*)"|'([^']*)'|([^\t\n\f "'<=>`]+)))?(?=[\t\n\f />])/y;
-const TAG_END = /[\t\n\f ]*(\/?)>/y;
 const END_TAG = /<\/([a-zA-Z][a-zA-Z0-9]*)[\t\n\f ]*>/y;
+
+/**
+ * PLAIN: text with nothing to decode or escape (no `&`, `<`, `>`, U+00A0) and nothing to collapse
+ * (spaces only single ones, no other whitespace or U+200B), the most of most articles' text: it
+ * is copied through unchanged. Unambiguous (a space always starts a new word), so linear.
+ */
+const PLAIN = /[^<&>\s\u200b]*(?: [^<&>\s\u200b]+)* ?/y;
+/** BLANK: whitespace that escaping leaves alone, such as the newlines between blocks. */
+const BLANK = /[\t\n\f ]+/y;
+// collapseText's runs, for the text chunks that have any.
+const RUNS = /[\s\u200b]{2,}|[^\S ]|\u200b/g;
+
+// The DOM's upper-case tag names, made once.
+const UPPER = new Map([...FAST].map((t) => [t, t.toUpperCase()]));
 
 class FastElement implements AttrHost {
   readonly tag: string;
   constructor(readonly name: string, readonly attrs: [string, string][]) {
-    this.tag = name.toUpperCase();
+    this.tag = UPPER.get(name) ?? name.toUpperCase();
   }
   get(name: string): string | null {
-    return this.attrs.find((a) => a[0] === name)?.[1] ?? null;
+    const attrs = this.attrs;
+    for (let k = 0; k < attrs.length; k++) if (attrs[k]![0] === name) return attrs[k]![1];
+    return null;
   }
   set(name: string, value: string): void {
-    const a = this.attrs.find((x) => x[0] === name);
-    if (a) a[1] = value;
-    else this.attrs.push([name, value]);
+    const attrs = this.attrs;
+    for (let k = 0; k < attrs.length; k++) {
+      if (attrs[k]![0] === name) {
+        attrs[k]![1] = value;
+        return;
+      }
+    }
+    attrs.push([name, value]);
   }
   remove(name: string): void {
-    const k = this.attrs.findIndex((a) => a[0] === name);
-    if (k >= 0) this.attrs.splice(k, 1);
+    const attrs = this.attrs;
+    for (let k = 0; k < attrs.length; k++) {
+      if (attrs[k]![0] === name) {
+        attrs.splice(k, 1);
+        return;
+      }
+    }
   }
 }
 
-/** fastSanitize: sanitized HTML for plain well-formed markup (equal to the DOMPurify path's), or undefined when the input needs the real parser; `textOut`, when given, receives the input's text (a space for each tag or comment). */
+/**
+ * The text read on the scan, as collapseText would leave it: every run of whitespace one space,
+ * none at either end. Built as it comes, so the article's text is never joined and scanned again.
+ */
+class TextSink {
+  text = '';
+  /** Whitespace seen since the last word (written only when another word follows). */
+  gap = false;
+
+  space(): void {
+    this.gap = true;
+  }
+
+  /** Adds text whose whitespace is already single spaces only. */
+  add(s: string): void {
+    let from = 0;
+    let to = s.length;
+    if (to === 0) return;
+    if (s.charCodeAt(0) === 32) {
+      this.gap = true;
+      from = 1;
+    }
+    const trailing = to > from && s.charCodeAt(to - 1) === 32;
+    if (trailing) to--;
+    if (to <= from) return;
+    if (this.gap && this.text !== '') this.text += ' ';
+    this.text += from === 0 && to === s.length ? s : s.slice(from, to);
+    this.gap = trailing;
+  }
+}
+
+/** fastSanitize: sanitized HTML for plain well-formed markup (equal to the DOMPurify path's), or undefined when the input needs the real parser; `textOut`, when given, receives the input's text, collapsed as collapseText does (tags and comments count as spaces). */
 export function fastSanitize(html: string, base: URL | undefined, clobbers: (id: string) => boolean, textOut?: string[]): string | undefined {
   // The parser rewrites CR and drops NUL: not worth modelling.
   if (html.includes('\r') || html.includes('\0')) return undefined;
-  const out: string[] = [];
+  // Most of the output is the input itself (plain text, bare tags such as <p> and </p>): it is
+  // copied in spans from html[copied] up to the next piece written differently.
+  let out = '';
+  let copied = 0;
+  const sink = textOut ? new TextSink() : undefined;
   const stack: string[] = [];
+  // Open <p> and <a> elements, for nestsPlainly.
+  const open = { p: 0, a: 0 };
   const n = html.length;
   let i = 0;
   while (i < n) {
-    const lt = html.indexOf('<', i);
-    const stop = lt === -1 ? n : lt;
-    if (stop > i) {
-      const text = html.slice(i, stop);
-      const decoded = text.includes('&') ? decodeHTML(text) : text;
-      // Escaped markup in text makes DOMPurify's mXSS probes look at the element (and remove it).
-      if (decoded.includes('<')) return undefined;
-      out.push(escapeText(decoded));
-      textOut?.push(decoded);
+    // Up to the next '<'; PLAIN stops early where the text needs decoding, escaping or collapsing.
+    PLAIN.lastIndex = i;
+    PLAIN.test(html);
+    let stop = PLAIN.lastIndex;
+    let special = stop < n && html.charCodeAt(stop) !== 60;
+    let blank = false;
+    if (special) {
+      // Newlines and indentation alone between tags are one space of text, and copied as they are.
+      BLANK.lastIndex = i;
+      if (BLANK.test(html) && (BLANK.lastIndex === n || html.charCodeAt(BLANK.lastIndex) === 60)) {
+        stop = BLANK.lastIndex;
+        special = false;
+        blank = true;
+      } else {
+        stop = html.indexOf('<', stop);
+        if (stop === -1) stop = n;
+      }
     }
-    if (lt === -1) break;
+    if (stop > i) {
+      if (blank) {
+        sink?.space();
+      } else if (!special) {
+        sink?.add(html.slice(i, stop));
+      } else {
+        const text = html.slice(i, stop);
+        const decoded = text.includes('&') ? decodeHTML(text) : text;
+        // Escaped markup in text makes DOMPurify's mXSS probes look at the element (and remove it).
+        if (decoded.includes('<')) return undefined;
+        const escaped = escapeText(decoded);
+        if (escaped !== text) {
+          out += html.slice(copied, i) + escaped;
+          copied = stop;
+        }
+        sink?.add(decoded.replace(RUNS, ' '));
+      }
+    }
+    if (stop === n) break;
+    const lt = stop;
     const next = html.charCodeAt(lt + 1);
     if (next === 47 /* / */) {
-      END_TAG.lastIndex = lt;
-      const m = END_TAG.exec(html);
-      const name = m?.[1]!.toLowerCase();
-      if (!m || !name || VOID.has(name) || stack[stack.length - 1] !== name) return undefined;
+      const top = stack[stack.length - 1];
+      // `</name>` exactly as opened (the usual case) is copied as it stands.
+      if (top !== undefined && html.startsWith(top, lt + 2) && html.charCodeAt(lt + 2 + top.length) === 62 /* > */) {
+        i = lt + 3 + top.length;
+      } else {
+        END_TAG.lastIndex = lt;
+        const m = END_TAG.exec(html);
+        const name = m?.[1]!.toLowerCase();
+        if (!m || !name || VOID.has(name) || top !== name) return undefined;
+        i = END_TAG.lastIndex;
+        out += `${html.slice(copied, lt)}</${top}>`;
+        copied = i;
+      }
       stack.pop();
-      out.push(`</${name}>`);
-      textOut?.push(' ');
-      i = END_TAG.lastIndex;
+      if (top === 'p') open.p--;
+      else if (top === 'a') open.a--;
+      sink?.space();
       continue;
     }
     if (next === 33 /* ! */) {
@@ -98,59 +194,129 @@ export function fastSanitize(html: string, base: URL | undefined, clobbers: (id:
       const close = html.indexOf('-->', body);
       if (close === -1) return undefined;
       if (html.slice(body, close).includes('--!>')) return undefined;
-      textOut?.push(' ');
-      i = close + 3;
+      sink?.space();
+      out += html.slice(copied, lt);
+      i = copied = close + 3;
       continue;
     }
-    START_TAG.lastIndex = lt;
-    const m = START_TAG.exec(html);
-    if (!m) return undefined;
-    const name = m[1]!.toLowerCase();
+    // The tag name: a letter, then letters and digits, then whitespace, / or >.
+    let pos = lt + 1;
+    let c = html.charCodeAt(pos);
+    if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90))) return undefined;
+    do c = html.charCodeAt(++pos);
+    while ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57));
+    if (c !== 62 /* > */ && c !== 32 && c !== 47 && c !== 9 && c !== 10 && c !== 12) return undefined;
+    const written = html.slice(lt + 1, pos);
+    let name = written;
+    if (!FAST.has(name)) {
+      name = name.toLowerCase();
+      if (!FAST.has(name)) return undefined;
+    }
     // Bounded depth keeps the checks below linear; deeper documents are the parser's.
-    if (!FAST.has(name) || stack.length >= MAX_DEPTH || !nestsPlainly(name, stack)) return undefined;
-    let pos = START_TAG.lastIndex;
-    const attrs: [string, string][] = [];
-    for (;;) {
-      ATTRIBUTE.lastIndex = pos;
-      const a = ATTRIBUTE.exec(html);
-      if (!a) break;
-      const attr = a[1]!.toLowerCase();
-      // A repeated attribute keeps its first value in HTML; `is` is re-added empty by DOMPurify.
-      if (attr === 'is' || attrs.length >= MAX_ATTRS || attrs.some((x) => x[0] === attr)) return undefined;
-      const raw = a[2] ?? a[3] ?? a[4] ?? '';
-      attrs.push([attr, raw.includes('&') ? decodeHTMLAttribute(raw) : raw]);
-      pos = ATTRIBUTE.lastIndex;
-    }
-    TAG_END.lastIndex = pos;
-    const end = TAG_END.exec(html);
-    if (!end || (end[1] && !VOID.has(name))) return undefined;
-    i = TAG_END.lastIndex;
-    // The parser drops a newline right after <pre>.
-    if (name === 'pre' && html.charCodeAt(i) === 10) return undefined;
-    textOut?.push(' ');
-    const el = new FastElement(name, attrs);
-    if (!sanitizeAttributes(el, base, clobbers)) {
+    if (stack.length >= MAX_DEPTH || !nestsPlainly(name, stack, open)) return undefined;
+    const isVoid = VOID.has(name);
+    sink?.space();
+    if (c === 62 && name !== 'img') {
+      // No attributes: nothing for the policy to do (only an img without any is dropped).
+      i = pos + 1;
+      // The parser drops a newline right after <pre>.
+      if (name === 'pre' && html.charCodeAt(i) === 10) return undefined;
+      if (name !== written) {
+        out += `${html.slice(copied, lt)}<${name}>`;
+        copied = i;
+      }
+    } else {
+      const attrs: [string, string][] = [];
+      // Attributes, read as the HTML tokenizer does for plain syntax; anything less plain
+      // (a value running into the next name, a stray quote or `=`) declines.
+      let e = html.charCodeAt(pos);
+      for (;;) {
+        const spaced = pos;
+        while (e === 32 || e === 10 || e === 9 || e === 12) e = html.charCodeAt(++pos);
+        if (e === 62 /* > */ || e === 47 /* / */) break;
+        if (pos === spaced || !nameStart(e)) return undefined;
+        const at = pos;
+        do e = html.charCodeAt(++pos);
+        while (nameChar(e));
+        const attr = html.slice(at, pos).toLowerCase();
+        // A repeated attribute keeps its first value in HTML; `is` is re-added empty by DOMPurify.
+        if (attr === 'is' || attrs.length >= MAX_ATTRS || attrs.some((x) => x[0] === attr)) return undefined;
+        let j = pos;
+        let f = e;
+        while (f === 32 || f === 10 || f === 9 || f === 12) f = html.charCodeAt(++j);
+        let raw = '';
+        if (f === 61 /* = */) {
+          do f = html.charCodeAt(++j);
+          while (f === 32 || f === 10 || f === 9 || f === 12);
+          if (f === 34 /* " */ || f === 39 /* ' */) {
+            const close = html.indexOf(f === 34 ? '"' : "'", j + 1);
+            if (close === -1) return undefined;
+            raw = html.slice(j + 1, close);
+            pos = close + 1;
+          } else {
+            const from = j;
+            while (unquoted(f)) f = html.charCodeAt(++j);
+            if (j === from) return undefined;
+            raw = html.slice(from, j);
+            pos = j;
+          }
+          e = html.charCodeAt(pos);
+        }
+        if (!(e === 32 || e === 10 || e === 9 || e === 12 || e === 47 || e === 62)) return undefined;
+        attrs.push([attr, raw.includes('&') ? decodeHTMLAttribute(raw) : raw]);
+      }
+      // The tag's end: `>`, or (void elements only) `/>`.
+      if (e === 47 /* / */) {
+        if (!isVoid) return undefined;
+        e = html.charCodeAt(++pos);
+      }
+      if (e !== 62) return undefined;
+      i = pos + 1;
+      if (name === 'pre' && html.charCodeAt(i) === 10) return undefined;
+      const el = new FastElement(name, attrs);
+      const kept = sanitizeAttributes(el, base, clobbers);
       // Only void elements (img) are ever dropped by the policy here.
-      if (!VOID.has(name)) return undefined;
-      continue;
+      if (!kept && !isVoid) return undefined;
+      out += html.slice(copied, lt);
+      if (kept) out += startTag(el);
+      copied = i;
     }
-    out.push(startTag(el));
-    if (!VOID.has(name)) stack.push(name);
+    if (!isVoid) {
+      stack.push(name);
+      if (name === 'p') open.p++;
+      else if (name === 'a') open.a++;
+    }
   }
-  return stack.length ? undefined : out.join('').trim();
+  if (stack.length) return undefined;
+  if (sink) textOut!.push(sink.text);
+  return (copied === 0 ? html : out + html.slice(copied)).trim();
+}
+
+// An attribute's name: [a-zA-Z_:][-a-zA-Z0-9_:.]*, the names the fast path accepts.
+function nameStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 58;
+}
+
+function nameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 58) || c === 95 || c === 45 || c === 46;
+}
+
+/** Whether c may be in an unquoted attribute value: [^\t\n\f "'<=>`] (false past the end, where c is NaN). */
+function unquoted(c: number): boolean {
+  return c > 32 ? c !== 34 && c !== 39 && c !== 60 && c !== 61 && c !== 62 && c !== 96 : c >= 0 && c !== 9 && c !== 10 && c !== 12 && c !== 32;
 }
 
 /** Whether the HTML parser would insert `name` right where it stands (no implied end tags, no reparenting). */
-function nestsPlainly(name: string, stack: readonly string[]): boolean {
-  if (CLOSES_P.has(name) && stack.includes('p')) return false;
+function nestsPlainly(name: string, stack: readonly string[], open: { p: number; a: number }): boolean {
+  if (open.p > 0 && CLOSES_P.has(name)) return false;
   const top = stack[stack.length - 1];
-  if (HEADINGS.has(name) && top !== undefined && HEADINGS.has(top)) return false;
-  if (name === 'a' && stack.includes('a')) return false;
+  if (top !== undefined && HEADINGS.has(name) && HEADINGS.has(top)) return false;
+  if (name === 'a' && open.a > 0) return false;
   if (name === 'li' || name === 'dd' || name === 'dt') {
     for (let k = stack.length - 1; k >= 0; k--) {
-      const open = stack[k]!;
-      if (name === 'li' ? open === 'li' : open === 'dd' || open === 'dt') return false;
-      if (SPECIAL.has(open) && open !== 'address' && open !== 'div' && open !== 'p') break;
+      const o = stack[k]!;
+      if (name === 'li' ? o === 'li' : o === 'dd' || o === 'dt') return false;
+      if (SPECIAL.has(o) && o !== 'address' && o !== 'div' && o !== 'p') break;
     }
   }
   return true;
@@ -166,7 +332,7 @@ function sanitizeAttributes(el: FastElement, base: URL | undefined, clobbers: (i
     const event: AttrEvent = { attrName: name, attrValue: name === 'value' ? initial : initial.trim(), keepAttr: true };
     onAttribute(el, event);
     const value = event.attrValue;
-    const unsafe = VALUE_BREAKOUT.test(value) || (name === 'attributename' && value.includes('href'));
+    const unsafe = ((value.includes('>') || value.includes('<')) && VALUE_BREAKOUT.test(value)) || (name === 'attributename' && value.includes('href'));
     if (unsafe || !event.keepAttr || !validAttribute(el.name, name, value, clobbers)) {
       el.attrs.splice(l, 1);
       continue;
@@ -181,9 +347,16 @@ function validAttribute(tag: string, name: string, value: string, clobbers: (id:
   if ((name === 'id' || name === 'name') && clobbers(value)) return false;
   if (!ALLOWED_ATTR.has(name)) return false;
   if (URI_SAFE.has(name)) return true;
-  if (ALLOWED_URI.test(value.replace(ATTR_WHITESPACE, ''))) return true;
+  if (plainlyAllowedUri(value) || ALLOWED_URI.test(value.replace(ATTR_WHITESPACE, ''))) return true;
   if ((name === 'src' || name === 'href') && value.startsWith('data:') && tag === 'img') return true;
   return !value;
+}
+
+/** A shortcut for the usual values ALLOWED_URI accepts at a glance: http(s) URLs, and values whose first character is neither a letter nor whitespace. */
+function plainlyAllowedUri(value: string): boolean {
+  const c = value.charCodeAt(0);
+  if (c > 32 && c < 128 && !((c >= 65 && c <= 90) || (c >= 97 && c <= 122))) return true;
+  return value.startsWith('https:') || value.startsWith('http:');
 }
 
 function startTag(el: FastElement): string {

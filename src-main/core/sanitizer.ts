@@ -5,16 +5,16 @@
 // Plain well-formed markup, most of what feeds send, takes sanitizer-fast.ts's path instead:
 // the same output byte for byte, without a DOM (tests/unit/core/sanitizer-fast.test.ts).
 import { capNesting } from './html-depth';
-import createDOMPurify, { type Config, type UponSanitizeAttributeHookEvent, type WindowLike } from 'dompurify';
-import { JSDOM } from 'jsdom';
+import createDOMPurify, { type Config, type DOMPurify, type UponSanitizeAttributeHookEvent, type WindowLike } from 'dompurify';
+import { clobbers } from './dom-names';
+import { jsdom } from './jsdom-lazy';
 import { fastSanitize } from './sanitizer-fast';
-import { collapseText } from './text';
 import { ATTRS, TAGS, afterAttributes, onAttribute, parseBase, promoteLazySource, type AttrHost } from './sanitizer-policy';
 
 // One window and one DOMPurify for the whole process: a JSDOM per item costs milliseconds,
-// DOMPurify's own DOMParser document per call costs far less.
-const { window } = new JSDOM('<!doctype html><html><body></body></html>');
-const purify = createDOMPurify(window as unknown as WindowLike);
+// DOMPurify's own DOMParser document per call costs far less. Made on the first markup the fast
+// path declines: jsdom costs ~90 MB, and plain feeds never need it.
+let purifier: DOMPurify | undefined;
 
 export { ID_PREFIX, isPrivateHost } from './sanitizer-policy';
 
@@ -52,7 +52,8 @@ export function sanitizeWithText(html: string, baseUrl?: string): { html: string
   const parts: string[] = [];
   const fast = fastSanitize(html, base, clobbers, parts);
   if (fast === undefined) return { html: runPurify(html, base) };
-  return { html: fast, text: collapseText(parts.join('')) };
+  // The fast path hands back the text already collapsed (collapseText's form).
+  return { html: fast, text: parts.join('') };
 }
 
 /** fastPathHtml: the fast path alone (undefined when it declines), for the differential test. */
@@ -73,7 +74,7 @@ function runPurify(html: string, base: URL | undefined): string {
     // A leading <embed> (removed by the allow-list) ends the parser's "frameset-ok" state, so a
     // <frameset> cannot replace the body and swallow the whole article.
     // capNesting: thousands of nested elements would stall jsdom or overflow its stack (html-depth.ts).
-    return String(purify.sanitize(`<embed>${capNesting(html)}`)).trim();
+    return String((purifier ??= makePurifier()).sanitize(`<embed>${capNesting(html)}`)).trim();
   } finally {
     // jsdom keeps each NodeIterator in a WeakRef, which V8 holds until the current macrotask ends:
     // a refresh that sanitizes thousands of items in one loop would keep every parsed document.
@@ -95,13 +96,6 @@ export function sanitizeText(s: string): string {
     .trim();
 }
 
-const form = window.document.createElement('form');
-
-/** Whether an id would shadow a property of the document or a form (DOMPurify's SANITIZE_DOM check). */
-function clobbers(id: string): boolean {
-  return id in window.document || id in form;
-}
-
 function host(node: Element): AttrHost {
   return {
     tag: node.nodeName,
@@ -111,13 +105,18 @@ function host(node: Element): AttrHost {
   };
 }
 
-// Parsed once: passing the config to every sanitize() call rebuilds its sets each time.
-purify.setConfig(CONFIG);
-purify.addHook('beforeSanitizeElements', (node) => {
-  ctx.root ??= node;
-});
-purify.addHook('beforeSanitizeAttributes', (node) => promoteLazySource(host(node)));
-purify.addHook('uponSanitizeAttribute', (node, data: UponSanitizeAttributeHookEvent) => onAttribute(host(node), data));
-purify.addHook('afterSanitizeAttributes', (node) => {
-  if (!afterAttributes(host(node), ctx.base)) node.parentNode?.removeChild(node);
-});
+function makePurifier(): DOMPurify {
+  const { window } = new (jsdom().JSDOM)('<!doctype html><html><body></body></html>');
+  const purify = createDOMPurify(window as unknown as WindowLike);
+  // Parsed once: passing the config to every sanitize() call rebuilds its sets each time.
+  purify.setConfig(CONFIG);
+  purify.addHook('beforeSanitizeElements', (node) => {
+    ctx.root ??= node;
+  });
+  purify.addHook('beforeSanitizeAttributes', (node) => promoteLazySource(host(node)));
+  purify.addHook('uponSanitizeAttribute', (node, data: UponSanitizeAttributeHookEvent) => onAttribute(host(node), data));
+  purify.addHook('afterSanitizeAttributes', (node) => {
+    if (!afterAttributes(host(node), ctx.base)) node.parentNode?.removeChild(node);
+  });
+  return purify;
+}

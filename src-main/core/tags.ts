@@ -1,6 +1,6 @@
 // Tags (issue 6): an item's tags = categories (kebab) ∪ auto-tag rules ∪ year-YYYY ∪ user added
 // − user removed. Runs for every item of every refresh (50,000 at a time): rules compile once
-// (tag-match.ts), and each item's text is normalized once for all of them.
+// (tag-match.ts), and each item's title and text are scanned once for all of them.
 import type { TagRule } from './model';
 import { type Compiled, compileRule, kebab, matchCompiled, TextIndex, unionVocab } from './tag-match';
 
@@ -27,7 +27,7 @@ export interface UserTags {
 // Compiled forms are cached by identity: callers pass the same rules array for a whole refresh.
 // The list cache is checked rule by rule (cheap), so an array edited in place is recompiled; a rule
 // object itself is treated as immutable — replace it to change it.
-const listCache = new WeakMap<readonly TagRule[], { rules: TagRule[]; list: Compiled[]; vocab: Set<string> }>();
+const listCache = new WeakMap<readonly TagRule[], { rules: TagRule[]; list: Compiled[]; vocab: Set<string>; contentVocab: Set<string> }>();
 const ruleCache = new WeakMap<TagRule, Compiled>();
 
 function compiled(rule: TagRule): Compiled {
@@ -36,12 +36,21 @@ function compiled(rule: TagRule): Compiled {
   return c;
 }
 
-/** compileRules: precompile a rule list and the words it needs (done implicitly and cached by computeTags). */
-export function compileRules(rules: readonly TagRule[]): { list: Compiled[]; vocab: Set<string> } {
+// A plain loop: this check runs once per item of a refresh.
+function sameRules(a: readonly TagRule[], b: readonly TagRule[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** compileRules: precompile a rule list, the words it needs, and those its content-scoped rules need (done implicitly and cached by computeTags). */
+export function compileRules(rules: readonly TagRule[]): { list: Compiled[]; vocab: Set<string>; contentVocab: Set<string> } {
   let set = listCache.get(rules);
-  if (!set || set.rules.length !== rules.length || set.rules.some((r, i) => r !== rules[i])) {
+  if (!set || !sameRules(set.rules, rules)) {
     const list = rules.map(compiled);
-    listCache.set(rules, (set = { rules: [...rules], list, vocab: unionVocab(list) }));
+    // Most rules look only in the title: the long content is searched for fewer words.
+    const contentVocab = unionVocab(list.filter((c) => c.content));
+    listCache.set(rules, (set = { rules: [...rules], list, vocab: unionVocab(list), contentVocab }));
   }
   return set;
 }
@@ -53,11 +62,11 @@ export function matchRule(rule: TagRule, input: TagInput): boolean {
 
 /** ruleTags: the tags the rules give an item, in rule order, without duplicates. */
 export function ruleTags(input: TagInput, rules: readonly TagRule[]): string[] {
-  const { list, vocab } = compileRules(rules);
+  const { list, vocab, contentVocab } = compileRules(rules);
   if (list.length === 0) return [];
   const index = new TextIndex(input);
   const out: string[] = [];
-  for (const c of list) if (c.tag && !out.includes(c.tag) && matchCompiled(c, input, index, vocab)) out.push(c.tag);
+  for (const c of list) if (c.tag && !out.includes(c.tag) && matchCompiled(c, input, index, vocab, contentVocab)) out.push(c.tag);
   return out;
 }
 
