@@ -51,23 +51,29 @@ export function normalizeWords(s: string): string {
   return t.replace(ASCII_PUNCTUATION, ' . ').replace(ASCII_SEPARATORS, ' ').trim();
 }
 
-// The scanner reads an item's text once, char by char, without building a normalized copy: news
-// text is ASCII and typography, where normalizeWords is a per-char mapping, so words and phrase
-// breaks come straight from a class table, and a word is looked up in the vocabulary's hash table
-// without being cut out of the text. Anything else (accents, other scripts, symbols) is handed to
-// normalizeWords itself, one whitespace-delimited chunk at a time: lower-casing (final sigma),
-// NFKD and the class regexes never look across ASCII whitespace, so a chunk normalizes alone
-// exactly as it does inside the whole text.
+// The scanner reads an item's text once, code unit by code unit, without building a normalized
+// copy. normalizeWords is, but for two things, a mapping of each character on its own (lower-case,
+// typography, NFKD, drop accents, class), so each code unit gets a class from a table: part of a
+// word (as which folded character), separator, or phrase break; a word is looked up in the
+// vocabulary's hash table without being cut out of the text. The two things are final sigma
+// (lower-casing Σ looks at its neighbours) and combining marks other than the accents dropped
+// (they reorder and attach across characters): such characters, and those that fold to several,
+// make the scanner hand their chunk — the run between two ASCII whitespace characters — to
+// normalizeWords itself. Lower-casing, NFKD and the class regexes never look across ASCII
+// whitespace, so a chunk normalizes alone exactly as it does inside the whole text.
 const BAIL = 0;
+/** ASCII letter or digit (folded by `| 0x20`). */
 const WORD = 1;
-const SEP = 2;
-const BREAK = 3;
+/** Another character that folds to one letter or digit (FOLD). */
+const FOLDED = 2;
+const SEP = 3;
+const BREAK = 4;
 /** ASCII whitespace: a separator that also ends a chunk. */
-const SPACE = 4;
-const TABLE_END = 0x3000;
-// Every UTF-16 code unit has a class (64 KB), so the hot loop reads the table without a range check.
+const SPACE = 5;
+/** Not classified yet: done on first sight (most texts meet a few dozen such characters). */
+const UNKNOWN = 6;
 const CLASS = (() => {
-  const t = new Uint8Array(0x10000);
+  const t = new Uint8Array(0x10000).fill(UNKNOWN);
   for (let c = 0; c < 128; c++) t[c] = BREAK;
   for (let c = 0x30; c <= 0x39; c++) t[c] = WORD;
   for (let c = 0x41; c <= 0x5a; c++) t[c] = WORD;
@@ -75,19 +81,37 @@ const CLASS = (() => {
   for (const c of [0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20]) t[c] = SPACE;
   t[0x27] = SEP;
   t[0x2d] = SEP;
-  // The typography normalizeWords maps to ASCII: to a separator, or to ` . ` (a phrase break).
-  for (let c = 0x80; c <= TABLE_END; c++) {
-    const ch = String.fromCharCode(c);
-    TYPOGRAPHY.lastIndex = 0;
-    if (TYPOGRAPHY.test(ch)) t[c] = typography(ch) === ' . ' ? BREAK : SEP;
-  }
-  TYPOGRAPHY.lastIndex = 0;
+  // Halves of astral characters (a pair may be a letter: 𝐀 folds to A), and Σ (final sigma).
+  t.fill(BAIL, 0xd800, 0xe000);
+  t[0x3a3] = BAIL;
   return t;
 })();
-const ASCII_WORD = /^[a-z0-9]+$/;
+const FOLD = new Uint16Array(0x10000);
+const TYPOGRAPHY_CHAR = new RegExp(TYPOGRAPHY.source);
+const LETTER_OR_NUMBER = /^[\p{L}\p{N}]$/u;
+const WORDISH = /[\p{L}\p{M}\p{N}]/u;
+const SEPARATORS_ONLY = /^[\s'-]+$/u;
 
-/** Hash step over lower-cased char codes (`| 0x20` lower-cases ASCII letters and keeps digits). */
-const step = (h: number, c: number): number => (Math.imul(h, 31) + (c | 0x20)) | 0;
+/** classify: a code unit's class, as normalizeWords treats that character anywhere outside a chunk it must normalize whole. */
+function classify(c: number): number {
+  const ch = String.fromCharCode(c);
+  let k = BAIL;
+  if (TYPOGRAPHY_CHAR.test(ch)) k = typography(ch) === ' . ' ? BREAK : SEP;
+  else {
+    // Any mark left after dropping accents, or several characters, bails: marks reorder and
+    // attach across characters, so only the whole chunk says what they become.
+    const f = ch.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]+/g, '');
+    if (f.length === 1 && LETTER_OR_NUMBER.test(f)) {
+      k = FOLDED;
+      FOLD[c] = f.charCodeAt(0);
+    } else if (f !== '' && !WORDISH.test(f)) k = SEPARATORS_ONLY.test(f) ? SEP : BREAK;
+  }
+  CLASS[c] = k;
+  return k;
+}
+
+/** Hash step over folded code units. */
+const step = (h: number, c: number): number => (Math.imul(h, 31) + c) | 0;
 const slotOf = (h: number, mask: number): number => (h ^ (h >>> 15)) & mask;
 
 // Every word of every compiled term gets a small number, so the words found in a text are bits
@@ -100,7 +124,7 @@ function idOf(w: string): number {
   return id;
 }
 
-/** Lookup: a vocabulary's ASCII words in an open-addressing hash table (slot → word id + 1). */
+/** Lookup: a vocabulary's words in an open-addressing hash table (slot → word id + 1). */
 interface Lookup {
   size: number;
   mask: number;
@@ -111,8 +135,8 @@ interface Lookup {
 
 const lookups = new WeakMap<Set<string>, Lookup>();
 
-// Cached by the Set's identity and rebuilt when its size changes (vocabularies are built once and
-// never edited, but a caller's Set must never give stale answers).
+// Cached by the Set's identity: vocabularies are built once by compileRule/unionVocab and never
+// edited (the size check is only a cheap guard against a Set grown after its first use).
 function lookupFor(vocab: Set<string>): Lookup {
   let l = lookups.get(vocab);
   if (l && l.size === vocab.size) return l;
@@ -123,7 +147,8 @@ function lookupFor(vocab: Set<string>): Lookup {
   l = { size: vocab.size, mask: cap - 1, keys: new Int32Array(cap), ids: new Int32Array(cap), words: new Array<string>(cap).fill('') };
   for (const w of vocab) {
     const id = idOf(w);
-    if (!ASCII_WORD.test(w)) continue;
+    // Words the scanner cannot spell (marks, several code units per character) are found only in
+    // chunks normalized whole; in the table they merely sit unused.
     let h = 0;
     for (let i = 0; i < w.length; i++) h = step(h, w.charCodeAt(i));
     let s = slotOf(h, l.mask);
@@ -136,17 +161,19 @@ function lookupFor(vocab: Set<string>): Lookup {
   return l;
 }
 
-/** The id of the ASCII word units[start, end) (any case) if the vocabulary holds it, else -1. */
+/** The id of the word units[start, end) (folded) if the vocabulary holds it, else -1. */
 function find(l: Lookup, units: Uint16Array, start: number, end: number, h: number): number {
   for (let s = slotOf(h, l.mask); l.ids[s] !== 0; s = (s + 1) & l.mask) {
     const w = l.words[s]!;
     if (l.keys[s] !== h || w.length !== end - start) continue;
     let j = 0;
-    while (j < w.length && (units[start + j]! | 0x20) === w.charCodeAt(j)) j++;
+    while (j < w.length && fold(units[start + j]!) === w.charCodeAt(j)) j++;
     if (j === w.length) return l.ids[s]! - 1;
   }
   return -1;
 }
+
+const fold = (u: number): number => (u < 0x80 ? u | 0x20 : FOLD[u]!);
 
 /** Hits: the vocabulary words of one text as ids in text order, their positions in the sequence of words and phrase breaks, and the distinct ids as a list and as bits. */
 interface Hits {
@@ -197,13 +224,22 @@ function scan(text: string, vocab: Set<string>): Hits {
   const units = unitsOf(text);
   for (let i = 0; i <= n; i++) {
     const c = units[i]!;
-    const k = CLASS[c]!;
+    let k = CLASS[c]!;
     if (k === WORD) {
       if (start < 0) {
         start = i;
         h = 0;
       }
-      h = step(h, c);
+      h = step(h, c | 0x20);
+      continue;
+    }
+    if (k === UNKNOWN) k = classify(c);
+    if (k === FOLDED) {
+      if (start < 0) {
+        start = i;
+        h = 0;
+      }
+      h = step(h, FOLD[c]!);
       continue;
     }
     if (k === BAIL) {
