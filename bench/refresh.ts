@@ -10,6 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FarmMode, FarmSpec } from './farm';
 import { feedIdFor } from '../src-main/core/identity';
 import { refreshFeeds } from '../src-main/core/processor';
+import { digestPoolStats } from '../src-main/core/digest-pool';
 import { openStore } from '../src-main/storage/store';
 import { loadDefaultRules } from '../src-main/core/tags';
 import type { Feed } from '../src-main/core/model';
@@ -79,13 +80,16 @@ async function measure(name: string, fn: () => Promise<string>): Promise<Phase> 
   loop.enable();
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
+  const pool0 = digestPoolStats();
   const detail = await profiled(name, fn);
   const ms = performance.now() - t0;
+  const pool = digestPoolStats();
+  const workerBusy = pool.jobs > pool0.jobs ? `, ${pool.jobs - pool0.jobs} feeds digested in the worker (busy ${((100 * (pool.busyMs - pool0.busyMs)) / ms).toFixed(0)}% of the time)` : '';
   const cpu = process.cpuUsage(cpu0);
   loop.disable();
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage.rss());
-  return { name, ms, peakRssMb: peak / 1048576, maxLoopDelayMs: loop.max / 1e6, detail: `${detail}, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s, peak heap ${(heap / 1048576).toFixed(0)} MB (of ${(heapTotal / 1048576).toFixed(0)}), external ${(external / 1048576).toFixed(0)} MB` };
+  return { name, ms, peakRssMb: peak / 1048576, maxLoopDelayMs: loop.max / 1e6, detail: `${detail}${workerBusy}, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s, peak heap ${(heap / 1048576).toFixed(0)} MB (of ${(heapTotal / 1048576).toFixed(0)}), external ${(external / 1048576).toFixed(0)} MB` };
 }
 
 interface TidingsOptions {

@@ -18,6 +18,7 @@ const WORKER_LIMITS = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16
 
 interface Job {
   input: DigestInput;
+  started?: number;
   resolve(d: Digest): void;
   reject(e: Error): void;
 }
@@ -32,6 +33,12 @@ const slots: Slot[] = [];
 const queue: Job[] = [];
 let usable: boolean | undefined;
 let recovered = 0;
+const stats = { jobs: 0, busyMs: 0 };
+
+/** digestPoolStats: jobs done in workers and the time workers spent on them (the refresh bench reports how busy they were). */
+export function digestPoolStats(): { jobs: number; busyMs: number } {
+  return { ...stats };
+}
 
 /** digestPoolRecoveries: how many jobs were digested in place because their worker died. */
 export function digestPoolRecoveries(): number {
@@ -82,6 +89,7 @@ function pump(): void {
     if (!slot) return;
     const job = queue.shift()!;
     slot.job = job;
+    job.started = performance.now();
     slot.worker.ref();
     // Rules go over once per change: the worker keeps them (and their compiled form) meanwhile.
     const rules = slot.rules === job.input.rules ? undefined : job.input.rules;
@@ -99,6 +107,8 @@ function spawn(): Slot {
     slot.job = undefined;
     worker.unref();
     if (job) {
+      stats.jobs++;
+      stats.busyMs += performance.now() - (job.started ?? performance.now());
       if (m.digest) job.resolve(m.digest);
       else job.reject(new Error(m.error ?? 'digest: the worker returned nothing'));
     }
