@@ -83,3 +83,15 @@ export function digestItem(item: ParsedItem, where: Pick<DigestInput, 'feedId' |
   );
   return { text, tags, ...(html !== undefined && { html }) };
 }
+
+/** forTransfer: a digest without what the main thread will not read — the raw content of items already digested (identity needs it only for items with neither guid nor link). */
+export function forTransfer(d: Digest): Digest {
+  return {
+    ...d,
+    items: d.items.map((x) => {
+      if (!x.digest || x.item.content === undefined || (!x.item.guid && !x.item.link)) return x;
+      const { content: _raw, ...item } = x.item;
+      return { ...x, item };
+    }),
+  };
+}
