@@ -25,7 +25,9 @@ interface Job {
 
 interface Slot {
   worker: Worker;
-  job?: Job;
+  /** Jobs posted and not yet answered, in order (the worker answers in order). */
+  jobs: Job[];
+  lastReply?: number;
   rules?: DigestInput['rules'];
 }
 
@@ -60,9 +62,13 @@ export function digestPoolEnabled(): boolean {
   return usable;
 }
 
-/** digestPoolHasRoom: whether a job sent now would start at once (a worker free, or one more may start). */
+// Jobs posted to a worker ahead of its answers: the next document is waiting in its port when it
+// finishes one, however long the main thread takes to read the answer.
+const DEPTH = 2;
+
+/** digestPoolHasRoom: whether a job sent now would be taken up without waiting for another (a worker with room, or one more may start). */
 export function digestPoolHasRoom(): boolean {
-  return digestPoolEnabled() && queue.length === 0 && (slots.some((s) => !s.job) || slots.length < digestPoolSize());
+  return digestPoolEnabled() && queue.length === 0 && (slots.some((s) => s.jobs.length < DEPTH) || slots.length < digestPoolSize());
 }
 
 /** digestOffThread: digestFeed in a worker thread (in place when workers are unavailable); rejects with the parser's message. */
@@ -84,11 +90,11 @@ function entryExists(url: URL): boolean {
 
 function pump(): void {
   while (queue.length) {
-    let slot = slots.find((s) => !s.job);
-    if (!slot && slots.length < digestPoolSize()) slot = spawn();
+    let slot = slots.find((s) => s.jobs.length === 0) ?? slots.find((s) => s.jobs.length < DEPTH);
+    if ((!slot || slot.jobs.length) && slots.length < digestPoolSize()) slot = spawn();
     if (!slot) return;
     const job = queue.shift()!;
-    slot.job = job;
+    slot.jobs.push(job);
     job.started = performance.now();
     slot.worker.ref();
     // Rules go over once per change: the worker keeps them (and their compiled form) meanwhile.
@@ -100,26 +106,25 @@ function pump(): void {
 
 function spawn(): Slot {
   const worker = new Worker(entry!, { resourceLimits: WORKER_LIMITS });
-  const slot: Slot = { worker };
+  const slot: Slot = { worker, jobs: [] };
   slots.push(slot);
   worker.on('message', (m: { digest?: Digest; error?: string }) => {
-    const job = slot.job;
-    slot.job = undefined;
-    worker.unref();
+    const job = slot.jobs.shift();
+    if (!slot.jobs.length) worker.unref();
     if (job) {
+      const now = performance.now();
       stats.jobs++;
-      stats.busyMs += performance.now() - (job.started ?? performance.now());
+      stats.busyMs += now - Math.max(job.started ?? now, slot.lastReply ?? 0);
+      slot.lastReply = now;
       if (m.digest) job.resolve(m.digest);
       else job.reject(new Error(m.error ?? 'digest: the worker returned nothing'));
     }
     pump();
   });
   const lost = () => {
-    // The next job starts a fresh worker; the one in flight is digested in place.
+    // The next job starts a fresh worker; the ones it held are digested in place.
     slots.splice(slots.indexOf(slot), 1);
-    const job = slot.job;
-    slot.job = undefined;
-    if (job) {
+    for (const job of slot.jobs.splice(0)) {
       recovered++;
       try {
         job.resolve(digestFeed(job.input));

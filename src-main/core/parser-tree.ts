@@ -31,7 +31,7 @@ const lower = (name: string): string => {
 
 class TreeParser extends RssParser {
   capture: Capture = { done: false };
-  constructor(strict: boolean, keepWhitespace: boolean) {
+  constructor(strict: boolean, keepWhitespace: boolean, positions: boolean) {
     // Whitespace-only text nodes matter between inline XHTML elements and nowhere else; keeping
     // them makes xml2js three times slower, so only documents carrying XHTML pay for it.
     const base = keepWhitespace ? { ...ORDERED, includeWhiteChars: true } : ORDERED;
@@ -39,8 +39,12 @@ class TreeParser extends RssParser {
       defaultRSS: 2,
       xml2js: strict ? base : { ...base, strict: false, tagNameProcessors: [lower], attrNameProcessors: [lower] },
     });
-    const self = this as unknown as { xmlParser: { parseString(s: string, cb: (e: Error | null, r: unknown) => void): void } };
-    const inner = self.xmlParser;
+    type XmlParser = { parseString(s: string, cb: (e: Error | null, r: unknown) => void): void };
+    const self = this as unknown as { xmlParser: XmlParser };
+    const inner = self.xmlParser as XmlParser & { saxParser: { trackPosition: boolean } };
+    // sax counts lines and columns for every character, for error messages only: a parse that is
+    // expected to succeed goes without (readTree asks again, with them, when it did not).
+    inner.saxParser.trackPosition = positions;
     // xml2js runs synchronously; recording here lets parseFeed stay synchronous.
     self.xmlParser = {
       parseString: (s, cb) =>
@@ -72,9 +76,9 @@ class TreeParser extends RssParser {
   }
 }
 
-/** readXmlTree: XML text → root element and the format rss-parser recognised; throws the XML error. */
-export function readXmlTree(text: string, strict: boolean, keepWhitespace = true): { root: XmlNode; format?: XmlFormat } {
-  const parser = new TreeParser(strict, keepWhitespace);
+/** readXmlTree: XML text → root element and the format rss-parser recognised; throws the XML error (with its line and column when `positions`). */
+export function readXmlTree(text: string, strict: boolean, keepWhitespace = true, positions = true): { root: XmlNode; format?: XmlFormat } {
+  const parser = new TreeParser(strict, keepWhitespace, positions);
   parser.parseString(text).catch(() => undefined);
   const { root, format, error } = parser.capture;
   if (error) throw error;

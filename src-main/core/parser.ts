@@ -83,7 +83,7 @@ function parseWithout(xml: string, split: EntrySplit, hashes: string[], known: K
   parts.push(xml.slice(from));
   let root: XmlNode;
   try {
-    root = readXmlTree(parts.join(''), true, ws).root;
+    root = readXmlTree(parts.join(''), true, ws, false).root;
   } catch {
     return undefined;
   }
@@ -194,9 +194,14 @@ const XHTML_HINT = /type=["'](xhtml|application\/xhtml\+xml)["']|mode=["']xml["'
 function readTree(xml: string, ws: boolean): { root: XmlNode; strict: boolean } {
   let firstError: Error | undefined;
   try {
-    return { root: readXmlTree(xml, true, ws).root, strict: true };
-  } catch (e) {
-    firstError = e as Error;
+    return { root: readXmlTree(xml, true, ws, false).root, strict: true };
+  } catch {
+    // Again, counting lines, for a message that says where.
+    try {
+      return { root: readXmlTree(xml, true, ws).root, strict: true };
+    } catch (e) {
+      firstError = e as Error;
+    }
   }
   // Trailing garbage after the root is common (ads, PHP warnings): cut it and retry strictly.
   const cut = /<\/(rss|feed|rdf:RDF|RDF)\s*>/gi;
