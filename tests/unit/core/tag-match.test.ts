@@ -6,6 +6,7 @@ import type { TagRule } from '../../../src-main/core/model';
 import { computeTags, kebab, loadDefaultRules, matchRule, ruleTags, type TagInput } from '../../../src-main/core/tags';
 import { htmlToText } from '../../../src-main/core/text';
 import { realWorldItems } from '../../helpers/corpus';
+import { rng } from '../../helpers/random';
 
 // ---- The reference: the matching semantics written the plain way, one step per rule of them. ----
 
@@ -70,16 +71,6 @@ function refRuleTags(input: TagInput, rules: readonly TagRule[]): string[] {
 }
 
 // ---- Inputs ----
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
-}
 
 const input = (title: string, text: string, extra: Partial<TagInput> = {}): TagInput => ({ title, text, categories: [], feedId: 'feed-1', feedUrl: 'https://example.org/feed.xml', ...extra });
 
