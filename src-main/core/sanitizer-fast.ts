@@ -4,8 +4,9 @@
 // holds it to that over the whole corpus), the output is built here from a strict scan.
 //
 // Safe by construction whatever the input: only allow-listed, non-raw-text HTML elements are
-// written, every text and attribute value is escaped, every element is explicitly closed, and
-// attributes pass the same policy functions as on DOMPurify's path. Strict, so that the HTML
+// written, every text and attribute value is escaped (text that escaping would leave unchanged,
+// and bare tags such as <p>, are copied from the input in spans), every element is explicitly
+// closed, and attributes pass the same policy functions as on DOMPurify's path. Strict, so that the HTML
 // parser's tree equals ours: anything a browser would repair or read differently (implied end
 // tags, misnesting, raw text, foreign content, odd syntax) returns undefined, and DOMPurify runs.
 import { decodeHTML, decodeHTMLAttribute } from 'entities';
@@ -42,8 +43,8 @@ const END_TAG = /<\/([a-zA-Z][a-zA-Z0-9]*)[\t\n\f ]*>/y;
  * (spaces only single ones, no other whitespace or U+200B), the most of most articles' text: it
  * is copied through unchanged. Unambiguous (a space always starts a new word), so linear.
  */
-const PLAIN = /[^<&>\s\u200b]*(?: [^<&>\s\u200b]+)* ?/y;
-/** BLANK: whitespace that escaping leaves alone, such as the newlines between blocks. */
+const PLAIN = /[^<&>\s\u200b\0]*(?: [^<&>\s\u200b\0]+)* ?/y;
+/** BLANK: whitespace that escaping leaves alone, such as the newlines between blocks and in paragraphs. */
 const BLANK = /[\t\n\f ]+/y;
 // collapseText's runs, for the text chunks that have any.
 const RUNS = /[\s\u200b]{2,}|[^\S ]|\u200b/g;
@@ -113,10 +114,55 @@ class TextSink {
   }
 }
 
+// The elements whose policy (afterAttributes) reads URLs, and so depends on the base.
+const URL_POLICY = new Set(['a', 'img', 'blockquote', 'q', 'del', 'ins']);
+const MAX_CACHED_TAG = 512;
+const MAX_CACHED_TAGS = 2048;
+let cachedTags = new Map<string, string>();
+let cachedFor: ((id: string) => boolean) | undefined;
+
+/** The remembered start tags (text → sanitized form), valid for one clobbers check. */
+function startTags(clobbers: (id: string) => boolean): Map<string, string> {
+  if (cachedFor !== clobbers) {
+    cachedTags = new Map();
+    cachedFor = clobbers;
+  }
+  return cachedTags;
+}
+
+function remember(key: string, sanitized: string): void {
+  // Bounded: a feed's repeated tags come back soon; emptied rather than tracked for age.
+  if (cachedTags.size >= MAX_CACHED_TAGS) cachedTags.clear();
+  // Stored as copies: slices of the article (in the key, and in values copied into the tag) would
+  // keep the whole article alive. A JSON round trip is a portable way to get a fresh flat string.
+  const [text, tag] = JSON.parse(JSON.stringify([key, sanitized])) as [string, string];
+  cachedTags.set(text, tag);
+}
+
+/** Names by length and first character, so that a name in the input is matched without slicing it. */
+function byHead(names: Iterable<string>): Map<number, string[]> {
+  const map = new Map<number, string[]>();
+  for (const name of names) {
+    const head = name.length * 128 + name.charCodeAt(0);
+    map.set(head, [...(map.get(head) ?? []), name]);
+  }
+  return map;
+}
+const TAG_NAMES = byHead(FAST);
+// The allowed attributes and the usual others (dropped, but read all the same).
+const ATTR_NAMES = byHead([...ATTRS, 'style', 'rel', 'target', 'name', 'data-src', 'data-srcset', 'loading', 'decoding', 'role', 'itemprop', 'aria-hidden']);
+
+/** The name among `names` that html[from, to) spells exactly, if any. */
+function known(names: Map<number, string[]>, html: string, from: number, to: number): string | undefined {
+  const candidates = names.get((to - from) * 128 + html.charCodeAt(from));
+  if (candidates) for (const name of candidates) if (html.startsWith(name, from)) return name;
+  return undefined;
+}
+
 /** fastSanitize: sanitized HTML for plain well-formed markup (equal to the DOMPurify path's), or undefined when the input needs the real parser; `textOut`, when given, receives the input's text, collapsed as collapseText does (tags and comments count as spaces). */
 export function fastSanitize(html: string, base: URL | undefined, clobbers: (id: string) => boolean, textOut?: string[]): string | undefined {
-  // The parser rewrites CR and drops NUL: not worth modelling.
-  if (html.includes('\r') || html.includes('\0')) return undefined;
+  // The parser rewrites CR and drops NUL: not worth modelling. Rather than a scan of its own,
+  // each part of the input (text, tag, attribute value, comment) declines them where it is read.
   // Most of the output is the input itself (plain text, bare tags such as <p> and </p>): it is
   // copied in spans from html[copied] up to the next piece written differently.
   let out = '';
@@ -128,41 +174,41 @@ export function fastSanitize(html: string, base: URL | undefined, clobbers: (id:
   const n = html.length;
   let i = 0;
   while (i < n) {
-    // Up to the next '<'; PLAIN stops early where the text needs decoding, escaping or collapsing.
-    PLAIN.lastIndex = i;
-    PLAIN.test(html);
-    let stop = PLAIN.lastIndex;
-    let special = stop < n && html.charCodeAt(stop) !== 60;
-    let blank = false;
-    if (special) {
-      // Newlines and indentation alone between tags are one space of text, and copied as they are.
-      BLANK.lastIndex = i;
-      if (BLANK.test(html) && (BLANK.lastIndex === n || html.charCodeAt(BLANK.lastIndex) === 60)) {
+    // Text up to the next '<', in runs: PLAIN text and blanks (tabs, newlines, spaces) are copied
+    // as they stand; a word with anything else (an entity, `>`, another kind of space) is
+    // decoded, escaped and collapsed on its own, which is exact because a character reference
+    // never spans whitespace.
+    let stop = i;
+    for (;;) {
+      PLAIN.lastIndex = stop;
+      PLAIN.test(html);
+      const plain = PLAIN.lastIndex;
+      if (plain > stop && sink) sink.add(html.slice(stop, plain));
+      stop = plain;
+      if (stop >= n) break;
+      let c = html.charCodeAt(stop);
+      if (c === 60 /* < */) break;
+      if (c === 32 || c === 10 || c === 9 || c === 12) {
+        BLANK.lastIndex = stop;
+        BLANK.test(html);
         stop = BLANK.lastIndex;
-        special = false;
-        blank = true;
-      } else {
-        stop = html.indexOf('<', stop);
-        if (stop === -1) stop = n;
-      }
-    }
-    if (stop > i) {
-      if (blank) {
         sink?.space();
-      } else if (!special) {
-        sink?.add(html.slice(i, stop));
-      } else {
-        const text = html.slice(i, stop);
-        const decoded = text.includes('&') ? decodeHTML(text) : text;
-        // Escaped markup in text makes DOMPurify's mXSS probes look at the element (and remove it).
-        if (decoded.includes('<')) return undefined;
-        const escaped = escapeText(decoded);
-        if (escaped !== text) {
-          out += html.slice(copied, i) + escaped;
-          copied = stop;
-        }
-        sink?.add(decoded.replace(RUNS, ' '));
+        continue;
       }
+      let end = stop + 1;
+      while (end < n && (c = html.charCodeAt(end)) !== 60 && c !== 32 && c !== 10 && c !== 9 && c !== 12) end++;
+      const word = html.slice(stop, end);
+      if (word.includes('\r') || word.includes('\0')) return undefined;
+      const decoded = word.includes('&') ? decodeHTML(word) : word;
+      // Escaped markup in text makes DOMPurify's mXSS probes look at the element (and remove it).
+      if (decoded.includes('<')) return undefined;
+      const escaped = escapeText(decoded);
+      if (escaped !== word) {
+        out += html.slice(copied, stop) + escaped;
+        copied = end;
+      }
+      sink?.add(decoded.replace(RUNS, ' '));
+      stop = end;
     }
     if (stop === n) break;
     const lt = stop;
@@ -193,7 +239,8 @@ export function fastSanitize(html: string, base: URL | undefined, clobbers: (id:
       if (!html.startsWith('<!--', lt) || html.startsWith('>', body) || html.startsWith('->', body)) return undefined;
       const close = html.indexOf('-->', body);
       if (close === -1) return undefined;
-      if (html.slice(body, close).includes('--!>')) return undefined;
+      const comment = html.slice(body, close);
+      if (comment.includes('--!>') || comment.includes('\r') || comment.includes('\0')) return undefined;
       sink?.space();
       out += html.slice(copied, lt);
       i = copied = close + 3;
@@ -206,10 +253,11 @@ export function fastSanitize(html: string, base: URL | undefined, clobbers: (id:
     do c = html.charCodeAt(++pos);
     while ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57));
     if (c !== 62 /* > */ && c !== 32 && c !== 47 && c !== 9 && c !== 10 && c !== 12) return undefined;
-    const written = html.slice(lt + 1, pos);
-    let name = written;
-    if (!FAST.has(name)) {
-      name = name.toLowerCase();
+    // Written in lower case (as nearly always), the name is one of ours without a slice.
+    let name = known(TAG_NAMES, html, lt + 1, pos);
+    const lower = name !== undefined;
+    if (name === undefined) {
+      name = html.slice(lt + 1, pos).toLowerCase();
       if (!FAST.has(name)) return undefined;
     }
     // Bounded depth keeps the checks below linear; deeper documents are the parser's.
@@ -221,64 +269,82 @@ export function fastSanitize(html: string, base: URL | undefined, clobbers: (id:
       i = pos + 1;
       // The parser drops a newline right after <pre>.
       if (name === 'pre' && html.charCodeAt(i) === 10) return undefined;
-      if (name !== written) {
+      if (!lower) {
         out += `${html.slice(copied, lt)}<${name}>`;
         copied = i;
       }
     } else {
-      const attrs: [string, string][] = [];
-      // Attributes, read as the HTML tokenizer does for plain syntax; anything less plain
-      // (a value running into the next name, a stray quote or `=`) declines.
-      let e = html.charCodeAt(pos);
-      for (;;) {
-        const spaced = pos;
-        while (e === 32 || e === 10 || e === 9 || e === 12) e = html.charCodeAt(++pos);
-        if (e === 62 /* > */ || e === 47 /* / */) break;
-        if (pos === spaced || !nameStart(e)) return undefined;
-        const at = pos;
-        do e = html.charCodeAt(++pos);
-        while (nameChar(e));
-        const attr = html.slice(at, pos).toLowerCase();
-        // A repeated attribute keeps its first value in HTML; `is` is re-added empty by DOMPurify.
-        if (attr === 'is' || attrs.length >= MAX_ATTRS || attrs.some((x) => x[0] === attr)) return undefined;
-        let j = pos;
-        let f = e;
-        while (f === 32 || f === 10 || f === 9 || f === 12) f = html.charCodeAt(++j);
-        let raw = '';
-        if (f === 61 /* = */) {
-          do f = html.charCodeAt(++j);
-          while (f === 32 || f === 10 || f === 9 || f === 12);
-          if (f === 34 /* " */ || f === 39 /* ' */) {
-            const close = html.indexOf(f === 34 ? '"' : "'", j + 1);
-            if (close === -1) return undefined;
-            raw = html.slice(j + 1, close);
-            pos = close + 1;
-          } else {
-            const from = j;
-            while (unquoted(f)) f = html.charCodeAt(++j);
-            if (j === from) return undefined;
-            raw = html.slice(from, j);
-            pos = j;
-          }
-          e = html.charCodeAt(pos);
+      // An element whose policy reads no URL gets the same start tag wherever it stands: those
+      // seen before are looked up by their exact text (up to the first '>') instead of read again.
+      let key: string | undefined;
+      let sanitized: string | undefined;
+      if (!URL_POLICY.has(name)) {
+        const gt = html.indexOf('>', pos);
+        if (gt !== -1 && gt - lt <= MAX_CACHED_TAG) {
+          key = html.slice(lt, gt + 1);
+          sanitized = startTags(clobbers).get(key);
         }
-        if (!(e === 32 || e === 10 || e === 9 || e === 12 || e === 47 || e === 62)) return undefined;
-        attrs.push([attr, raw.includes('&') ? decodeHTMLAttribute(raw) : raw]);
       }
-      // The tag's end: `>`, or (void elements only) `/>`.
-      if (e === 47 /* / */) {
-        if (!isVoid) return undefined;
-        e = html.charCodeAt(++pos);
+      if (sanitized !== undefined) {
+        i = lt + key!.length;
+      } else {
+        const attrs: [string, string][] = [];
+        // Attributes, read as the HTML tokenizer does for plain syntax; anything less plain
+        // (a value running into the next name, a stray quote or `=`) declines.
+        let e = html.charCodeAt(pos);
+        for (;;) {
+          const spaced = pos;
+          while (e === 32 || e === 10 || e === 9 || e === 12) e = html.charCodeAt(++pos);
+          if (e === 62 /* > */ || e === 47 /* / */) break;
+          if (pos === spaced || !nameStart(e)) return undefined;
+          const at = pos;
+          do e = html.charCodeAt(++pos);
+          while (nameChar(e));
+          const attr = known(ATTR_NAMES, html, at, pos) ?? html.slice(at, pos).toLowerCase();
+          // A repeated attribute keeps its first value in HTML; `is` is re-added empty by DOMPurify.
+          if (attr === 'is' || attrs.length >= MAX_ATTRS || attrs.some((x) => x[0] === attr)) return undefined;
+          let j = pos;
+          let f = e;
+          while (f === 32 || f === 10 || f === 9 || f === 12) f = html.charCodeAt(++j);
+          let raw = '';
+          if (f === 61 /* = */) {
+            do f = html.charCodeAt(++j);
+            while (f === 32 || f === 10 || f === 9 || f === 12);
+            if (f === 34 /* " */ || f === 39 /* ' */) {
+              const close = html.indexOf(f === 34 ? '"' : "'", j + 1);
+              if (close === -1) return undefined;
+              raw = html.slice(j + 1, close);
+              if (raw.includes('\r') || raw.includes('\0')) return undefined;
+              pos = close + 1;
+            } else {
+              const from = j;
+              while (unquoted(f)) f = html.charCodeAt(++j);
+              if (j === from) return undefined;
+              raw = html.slice(from, j);
+              pos = j;
+            }
+            e = html.charCodeAt(pos);
+          }
+          if (!(e === 32 || e === 10 || e === 9 || e === 12 || e === 47 || e === 62)) return undefined;
+          attrs.push([attr, raw.includes('&') ? decodeHTMLAttribute(raw) : raw]);
+        }
+        // The tag's end: `>`, or (void elements only) `/>`.
+        if (e === 47 /* / */) {
+          if (!isVoid) return undefined;
+          e = html.charCodeAt(++pos);
+        }
+        if (e !== 62) return undefined;
+        i = pos + 1;
+        const el = new FastElement(name, attrs);
+        const kept = sanitizeAttributes(el, base, clobbers);
+        // Only void elements (img) are ever dropped by the policy here.
+        if (!kept && !isVoid) return undefined;
+        sanitized = kept ? startTag(el) : '';
+        if (key !== undefined && i === lt + key.length) remember(key, sanitized);
       }
-      if (e !== 62) return undefined;
-      i = pos + 1;
+      // The parser drops a newline right after <pre>.
       if (name === 'pre' && html.charCodeAt(i) === 10) return undefined;
-      const el = new FastElement(name, attrs);
-      const kept = sanitizeAttributes(el, base, clobbers);
-      // Only void elements (img) are ever dropped by the policy here.
-      if (!kept && !isVoid) return undefined;
-      out += html.slice(copied, lt);
-      if (kept) out += startTag(el);
+      out += html.slice(copied, lt) + sanitized;
       copied = i;
     }
     if (!isVoid) {
@@ -288,7 +354,8 @@ export function fastSanitize(html: string, base: URL | undefined, clobbers: (id:
     }
   }
   if (stack.length) return undefined;
-  if (sink) textOut!.push(sink.text);
+  // trim() trims nothing here but flattens the text, so it holds no slices of the input.
+  if (sink) textOut!.push(sink.text.trim());
   return (copied === 0 ? html : out + html.slice(copied)).trim();
 }
 
@@ -301,9 +368,9 @@ function nameChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 58) || c === 95 || c === 45 || c === 46;
 }
 
-/** Whether c may be in an unquoted attribute value: [^\t\n\f "'<=>`] (false past the end, where c is NaN). */
+/** Whether c may be in an unquoted attribute value: [^\t\n\f "'<=>`], CR and NUL aside (false past the end, where c is NaN). */
 function unquoted(c: number): boolean {
-  return c > 32 ? c !== 34 && c !== 39 && c !== 60 && c !== 61 && c !== 62 && c !== 96 : c >= 0 && c !== 9 && c !== 10 && c !== 12 && c !== 32;
+  return c > 32 ? c !== 34 && c !== 39 && c !== 60 && c !== 61 && c !== 62 && c !== 96 : c > 0 && c !== 9 && c !== 10 && c !== 12 && c !== 13 && c !== 32;
 }
 
 /** Whether the HTML parser would insert `name` right where it stands (no implied end tags, no reparenting). */
@@ -329,11 +396,22 @@ function sanitizeAttributes(el: FastElement, base: URL | undefined, clobbers: (i
   for (let l = el.attrs.length; l--; ) {
     const entry = el.attrs[l]!;
     const [name, initial] = entry;
-    const event: AttrEvent = { attrName: name, attrValue: name === 'value' ? initial : initial.trim(), keepAttr: true };
-    onAttribute(el, event);
-    const value = event.attrValue;
+    // Outside the allow-list an attribute goes whatever its value (style, data-*, on*: most of them).
+    if (!ALLOWED_ATTR.has(name)) {
+      el.attrs.splice(l, 1);
+      continue;
+    }
+    let value = name === 'value' ? initial : initial.trim();
+    let keep = true;
+    // onAttribute only ever rewrites ids and classes.
+    if (name === 'id' || name === 'class') {
+      const event: AttrEvent = { attrName: name, attrValue: value, keepAttr: true };
+      onAttribute(el, event);
+      value = event.attrValue;
+      keep = event.keepAttr;
+    }
     const unsafe = ((value.includes('>') || value.includes('<')) && VALUE_BREAKOUT.test(value)) || (name === 'attributename' && value.includes('href'));
-    if (unsafe || !event.keepAttr || !validAttribute(el.name, name, value, clobbers)) {
+    if (unsafe || !keep || !validAttribute(el.name, name, value, clobbers)) {
       el.attrs.splice(l, 1);
       continue;
     }

@@ -60,7 +60,7 @@ export function isPrivateHost(url: URL): boolean {
 
 function privateHostname(hostname: string): boolean {
   const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local') || host.endsWith('.internal')) return true;
+  if (privateName(host)) return true;
   const v4 = host.match(/^(\d+)\.(\d+)\.(\d+)\.(\d+)$/);
   if (v4) {
     const [a, b] = [Number(v4[1]), Number(v4[2])];
@@ -73,6 +73,11 @@ function privateHostname(hostname: string): boolean {
     if (mapped) return mapped[1]!.includes('.') ? isPrivateHost(new URL(`http://${mapped[1]}/`)) : privateMappedHex(mapped[1]!);
   }
   return false;
+}
+
+/** The local-only DNS names; for plainURL's lower-case DNS hosts, the whole of privateHostname. */
+function privateName(host: string): boolean {
+  return host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local') || host.endsWith('.internal');
 }
 
 function privateMappedHex(tail: string): boolean {
@@ -95,7 +100,10 @@ export function parseBase(baseUrl?: string): URL | undefined {
 }
 
 /** The parts of a resolved URL the policy reads: a URL, or plainURL's result where `new URL` would only copy its input. */
-type Resolved = Pick<URL, 'href' | 'protocol' | 'hostname' | 'origin' | 'username' | 'password'>;
+type Resolved = Pick<URL, 'href' | 'protocol' | 'hostname' | 'origin' | 'username' | 'password'> & {
+  /** Set by plainURL when the host is a lower-case DNS name (no IP address, no brackets). */
+  dns?: boolean;
+};
 
 function resolve(raw: string, base: URL | undefined): Resolved | undefined {
   const trimmed = raw.trim();
@@ -112,14 +120,23 @@ function resolve(raw: string, base: URL | undefined): Resolved | undefined {
 
 // `new URL` is a third of the fast path's time, yet most article URLs are already in the form it
 // would write. plainURL takes only references whose resolution is provably a concatenation:
-// lower-case http(s) scheme, a lower-case letter-ended DNS name (no IPv4, IDN or punycode), no
+// lower-case http(s) scheme, a lower-case DNS name (no IP address, IDN or punycode), no
 // user part, a non-default port without leading zeros, and path, query and fragment made only of
 // characters that are never percent-encoded, with no dot segments. Anything else goes to `new URL`
 // (tests/unit/core/sanitizer-url.test.ts compares the two over thousands of references).
-// The characters the URL parser writes unchanged in a path, query and fragment alike (`?` and `#`
-// aside); `'`, `^`, `|` and the rest of ASCII are left out, as are all others.
-const URL_SAFE = new Uint8Array(128);
-for (const ch of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&()*+,;=:@/%") URL_SAFE[ch.charCodeAt(0)] = 1;
+// A tail (path, ?query, #fragment) of characters the URL parser writes unchanged: `'`, `^`, `|`,
+// backslash, spaces, controls and non-ASCII are left out, `?` only after the path, `#` once.
+// Regexes rather than loops: the references are slices of the article, and a regex reads those
+// in one go where charCodeAt would unwrap the slice for every character.
+const TAIL = /[A-Za-z0-9\-._~!$&()*+,;=:@/%]*(?:\?[A-Za-z0-9\-._~!$&()*+,;=:@/%?]*)?(?:#[A-Za-z0-9\-._~!$&()*+,;=:@/%?]*)?$/y;
+// Dot segments (`.`, `..`, and %2e for a dot) are resolved by the parser. Looked for in the whole
+// reference, query included: that only sends a few more URLs to `new URL`.
+const DOTS = /(?:^|\/)\.\.?(?:[/?#]|$)/;
+const PERCENT_DOT = /%2e/i;
+// host[:port]: lower-case DNS labels of letters, digits and inner hyphens, no "--" (punycode-like),
+// the last label starting with a letter (so neither an IPv4 address nor a number the parser reads
+// as one); a port without leading zeros; then the tail or the end.
+const AUTHORITY = /(?![^/?#:]*--)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?(?::[1-9][0-9]{0,4})?(?=[/?#]|$)/y;
 
 interface PlainBase {
   url: URL;
@@ -170,84 +187,35 @@ function plainRelative(b: PlainBase, ref: string, prefix: string): Resolved | un
 
 /** ref from `from` on is host[:port] then a plain tail; `scheme` is what ref lacks of `protocol//` at its start. */
 function plainAbsolute(protocol: string, scheme: string, ref: string, from: number): Resolved | undefined {
-  const n = ref.length;
-  let k = from;
-  let label = k;
-  let c = 0;
-  // Lower-case DNS labels of letters, digits and inner hyphens ("--" refused: punycode-like).
-  for (; k < n; k++) {
-    c = ref.charCodeAt(k);
-    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) continue;
-    if (c === 45 /* - */) {
-      if (k === label || ref.charCodeAt(k + 1) === 45) return undefined;
-      continue;
-    }
-    if (c !== 46 /* . */) break;
-    if (k === label || k - label > 63 || ref.charCodeAt(k - 1) === 45) return undefined;
-    label = k + 1;
+  AUTHORITY.lastIndex = from;
+  if (!AUTHORITY.test(ref)) return undefined;
+  const authEnd = AUTHORITY.lastIndex;
+  const colon = ref.indexOf(':', from);
+  const hostEnd = colon !== -1 && colon < authEnd ? colon : authEnd;
+  if (hostEnd - from > 253) return undefined;
+  if (hostEnd < authEnd) {
+    const port = ref.slice(hostEnd + 1, authEnd);
+    if (Number(port) > 65535 || port === (protocol === 'https:' ? '443' : '80')) return undefined;
   }
-  const hostEnd = k;
-  if (k === label || k - label > 63 || hostEnd - from > 253 || ref.charCodeAt(k - 1) === 45) return undefined;
-  // The last label starts with a letter: not an IPv4 address, nor a number the parser would read as one.
-  const first = ref.charCodeAt(label);
-  if (first < 97 || first > 122) return undefined;
-  if (c === 58 /* : */ && k < n) {
-    const port = ++k;
-    while (k < n && (c = ref.charCodeAt(k)) >= 48 && c <= 57) k++;
-    const digits = k - port;
-    if (digits === 0 || digits > 5 || ref.charCodeAt(port) === 48) return undefined;
-    const value = Number(ref.slice(port, k));
-    if (value > 65535 || value === (protocol === 'https:' ? 443 : 80)) return undefined;
-  }
-  const authEnd = k;
-  if (k < n && (c = ref.charCodeAt(k)) !== 47 && c !== 63 && c !== 35) return undefined;
   if (!plainTail(ref, authEnd)) return undefined;
   const origin = scheme + ref.slice(0, authEnd);
   // An empty path is written as "/".
-  const href = k === n || c !== 47 ? `${origin}/${ref.slice(authEnd)}` : scheme + ref;
-  return { href, protocol, hostname: ref.slice(from, hostEnd), origin, username: '', password: '' };
+  const href = authEnd === ref.length || ref.charCodeAt(authEnd) !== 47 ? `${origin}/${ref.slice(authEnd)}` : scheme + ref;
+  return { href, protocol, hostname: ref.slice(from, hostEnd), origin, username: '', password: '', dns: true };
 }
 
 /** Whether ref from `from` on (a path, then maybe ?query and #fragment) is written unchanged by the URL parser. */
 function plainTail(ref: string, from: number): boolean {
-  const n = ref.length;
-  let k = from;
-  let segment = from;
-  for (; k < n; k++) {
-    const c = ref.charCodeAt(k);
-    if (c === 63 /* ? */ || c === 35 /* # */) break;
-    if (c >= 128 || URL_SAFE[c] === 0) return false;
-    if (c === 47 /* / */) {
-      if (dotSegment(ref, segment, k)) return false;
-      segment = k + 1;
-    } else if (c === 37 /* % */ && ref.charCodeAt(k + 1) === 50 && (ref.charCodeAt(k + 2) | 32) === 101) {
-      // %2e is a dot to the path parser.
-      return false;
-    }
-  }
-  if (dotSegment(ref, segment, k)) return false;
-  let fragment = false;
-  for (; k < n; k++) {
-    const c = ref.charCodeAt(k);
-    if (c === 35) {
-      if (fragment) return false;
-      fragment = true;
-    } else if (c !== 63 && (c >= 128 || URL_SAFE[c] === 0)) return false;
-  }
-  return true;
-}
-
-/** Whether s[from, to) is `.` or `..`, a segment the path parser removes. */
-function dotSegment(s: string, from: number, to: number): boolean {
-  const len = to - from;
-  return (len === 1 || len === 2) && s.charCodeAt(from) === 46 && (len === 1 || s.charCodeAt(from + 1) === 46);
+  TAIL.lastIndex = from;
+  if (!TAIL.test(ref)) return false;
+  return !((ref.includes('/.') || ref.charCodeAt(0) === 46) && DOTS.test(ref)) && !(ref.includes('%') && PERCENT_DOT.test(ref));
 }
 
 /** A URL the reader would fetch by itself (img, media, iframe): http(s), and not a private host unless the feed itself lives there. */
 function fetchable(raw: string, base: URL | undefined): string | undefined {
   const u = resolve(raw, base);
   if (!u || !FETCH_SCHEMES.has(u.protocol)) return undefined;
-  if (u.origin !== base?.origin && privateHostname(u.hostname)) return undefined;
+  if (u.origin !== (base ? plainBase(base).origin : undefined) && (u.dns ? privateName(u.hostname) : privateHostname(u.hostname))) return undefined;
   return u.href;
 }
 

@@ -13,6 +13,7 @@ import { htmlToText } from '../../../src-main/core/text';
 import { articleHtml } from '../../../bench/farm';
 import { hostileItems } from '../../fixtures/hostile/items';
 import { CORPUS } from '../../helpers/paths';
+import { rng } from '../../helpers/random';
 
 const BASE = 'https://site.example/dir/page.html';
 
@@ -173,16 +174,6 @@ describe('sanitizeHtml: the fast path in place', () => {
 
 // A small deterministic generator of article-like HTML, with (unless `clean`) the pieces that
 // make parsers disagree: stray end tags, odd comments, raw text, unclosed and self-closed tags.
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
-}
-
 const ANY_TAGS = ('p p div span a a b i em strong code pre ul ol li li dl dt dd h1 h2 h3 blockquote figure figcaption img img br hr wbr ' +
   'section article header footer aside details summary center q del ins time small s strike tt u sub sup mark abbr cite kbd var samp ' +
   'dfn bdi bdo address table td font iframe script svg body video source P A Img').split(' ');
