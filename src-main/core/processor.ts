@@ -343,9 +343,11 @@ async function mergeItems(ctx: RefreshContext, feed: Feed, digest: Digest, now: 
  */
 function entryIds(feedId: string, digest: Digest, ids: { id: string; item: ParsedItem }[], cache: EntryCache, stored: (id: string) => boolean): { context: string; ids: Map<string, string> } | undefined | false {
   const e = digest.entries;
-  const skipped = e ? e.hashes.length - e.parsed.length : 0;
-  const clean = ids.length === digest.items.length && new Set(digest.items.flatMap((d) => (d.item.guid ? [d.item.guid] : []))).size === digest.items.filter((d) => d.item.guid).length;
   if (!e) return undefined;
+  const skipped = e.hashes.length - e.parsed.length;
+  // No item dropped as a repeat and no guid shared: every id is the plain one of its entry.
+  const guids = digest.items.flatMap((d) => (d.item.guid ? [d.item.guid] : []));
+  const clean = ids.length === digest.items.length && new Set(guids).size === guids.length;
   const out = new Map<string, string>();
   const byItem = new Map(ids.map(({ id, item }) => [item, id]));
   e.parsed.forEach((k, j) => {
