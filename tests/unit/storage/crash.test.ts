@@ -1,12 +1,10 @@
 // Issue 4 §7: SIGKILL a process running the real store at random moments, at least 50 times, and
 // check after each kill that the library opens and holds every acknowledged write, and for every
 // write in flight either the old or the new state.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../../src-main/storage/store';
-import { REPO } from '../../helpers/paths';
 import { tempDir } from './fixtures';
+import { killRounds, startChild } from './kill-rounds';
 
 const KILLS = 50;
 let dir: string;
@@ -27,28 +25,6 @@ interface Ledger {
   ackedLib: Set<string>;
 }
 
-function startChild(round: number): { proc: ChildProcess; lines: string[]; ready: Promise<void> } {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'tests/unit/storage/crash-child.ts'), dir, String(round)], {
-    cwd: REPO,
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const lines: string[] = [];
-  let buf = '';
-  const ready = new Promise<void>((resolve, reject) => {
-    proc.stdout!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      const parts = buf.split('\n');
-      buf = parts.pop()!;
-      for (const l of parts) {
-        if (l === 'ready') resolve();
-        else lines.push(l);
-      }
-    });
-    proc.on('exit', (code, sig) => reject(new Error(`crash-child ended (${code ?? sig}) before it was ready`)));
-  });
-  ready.catch(() => undefined);
-  return { proc, lines, ready };
-}
 
 function record(ledger: Ledger, lines: string[]): void {
   for (const l of lines) {
@@ -87,25 +63,15 @@ async function verify(ledger: Ledger): Promise<void> {
 describe('the store under SIGKILL', () => {
   it(`keeps every acknowledged write and never tears one, over ${KILLS} kills`, async () => {
     const ledger: Ledger = { begunPut: new Set(), ackedPut: new Set(), ackedRead: new Set(), begunLib: new Set(), ackedLib: new Set() };
-    let next = startChild(0);
-    let inFlightKills = 0;
-    for (let round = 0; round < KILLS; round++) {
-      const cur = next;
-      cur.proc.stdin!.write('go\n');
-      await cur.ready;
-      // Start the next child now so its start-up overlaps this round; it waits for "go".
-      next = startChild(round + 1);
-      await new Promise((r) => setTimeout(r, 5 + Math.random() * 120));
-      cur.proc.kill('SIGKILL');
-      await new Promise((r) => (cur.proc.exitCode !== null || cur.proc.signalCode ? r(undefined) : cur.proc.on('exit', r)));
-      record(ledger, cur.lines);
-      // Writes in flight at the kill: begun, never acknowledged.
-      const begun = new Set(cur.lines.filter((l) => l.startsWith('begin ')).map((l) => l.slice(6)));
-      for (const l of cur.lines) if (l.startsWith('ack ')) begun.delete(l.slice(4));
-      if (begun.size > 0) inFlightKills++;
-      await verify(ledger);
-    }
-    next.proc.kill('SIGKILL');
+    const inFlightKills = await killRounds({
+      kills: KILLS,
+      start: (round) => startChild('crash-child.ts', dir, round),
+      pauseMs: [5, 120],
+      afterKill: async (lines) => {
+        record(ledger, lines);
+        await verify(ledger);
+      },
+    });
     // The kills landed while writes were running, and real work was acknowledged.
     expect(inFlightKills).toBeGreaterThan(KILLS / 2);
     expect(ledger.ackedPut.size).toBeGreaterThan(KILLS * 3);
