@@ -24,8 +24,8 @@ const WORDS = ('the of and to in is that for it as was with be by on not he this
   'she there been one all would their we him can more when will has no if out so said what up its about into than them only time new some could ' +
   'energy market policy research city council science report data system network water climate health school court election budget music film').split(' ');
 
-/** rng: a small deterministic generator so every run serves the same bytes. */
-function rng(seed: number): () => number {
+/** rng: a small deterministic generator (xorshift32) so every run serves the same bytes; tests use it for generated inputs. */
+export function rng(seed: number): () => number {
   let s = seed >>> 0 || 1;
   return () => {
     s ^= s << 13;
