@@ -293,7 +293,9 @@ async function digestBody(ctx: RefreshContext, feed: Feed, res: Fetched, knownEn
     // unchanged items are not sanitized again. Reading them costs a little; with known entries
     // left out of the parse, what is parsed is new anyway.
     if (knownEntries) return digestOffThread(input);
-    const known = ctx.store.feedItems(feed.id).flatMap((i) => (i.sourceHash ? [i.sourceHash] : []));
+    // scanFeed reads the file once and keeps nothing; feedItems would keep every text in memory.
+    const stored = ctx.store.scanFeed?.(feed.id) ?? ctx.store.feedItems(feed.id);
+    const known = stored.flatMap((i) => (i.sourceHash ? [i.sourceHash] : []));
     return digestOffThread({ ...input, known });
   }
   // Parsing is the longest synchronous step: start it in a fresh turn of the event loop.
